@@ -1,0 +1,86 @@
+// The parevm WebAssembly module: one per worker thread, all instances over one shared memory.
+// Everything an instance owns lives in wasm globals and in the arena region the TypeScript side hands to
+// `init`; the shared regions (state tables, code store, fork tables, block input) are laid out by the
+// TypeScript side and described by the descriptor block `desc` (state/world.ts WD_*).
+import { arenaInit, arenaAlloc, arenaFree } from './arena';
+import { u256Init } from './u256';
+import { keccak256 } from './keccak';
+import { txCacheInit } from './state/txcache';
+import { worldAttach, codeHeapInit, codeInsert, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, WD_TABLES } from './state/world';
+import { tableInit, tableClear } from './state/records';
+import { buildTables } from './gas/tables';
+import { framesInit, } from './interpreter/frame';
+import { setAddrScratch } from './interpreter/interpreter';
+import { setTables, setScratch, setEnv } from './context';
+import { executeTx } from './tx';
+
+export {
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS,
+  S_ADDR, S_SLOT, S_VALUE, S_EPOCH, S_GEN, S_SIZE, C_HASH, C_PTR, C_LEN, C_SIZE,
+  TD_BASE, TD_MASK, TD_GEN, TD_COUNT, TD_SIZE,
+} from './state/records';
+export { WD_BASE_ACCT, WD_BASE_STOR, WD_CODE, WD_OV_ACCT, WD_OV_STOR, WD_TABLES, WD_SIZE } from './state/world';
+export {
+  ENV_COINBASE, ENV_FORK, ENV_NUMBER, ENV_TIMESTAMP, ENV_GAS_LIMIT, ENV_CHAIN_ID, ENV_BLOCKHASHES, ENV_BASE_FEE,
+  ENV_PREVRANDAO, ENV_BLOB_BASE_FEE, ENV_GAS_USED, ENV_BLOB_GAS_USED, ENV_MAX_BLOB_GAS, ENV_SIZE,
+  BH_NUMBER, BH_HASH, BH_SIZE,
+  TX_TYPE, TX_FLAGS, TX_NONCE, TX_GAS_LIMIT, TX_INTRINSIC, TX_SENDER, TX_TO, TX_VALUE, TX_MAX_FEE,
+  TX_PRIORITY_FEE, TX_BLOB_FEE_CAP, TX_DATA, TX_DATA_LEN, TX_ACCESS_LIST, TX_ACCESS_COUNT, TX_BLOB_HASHES,
+  TX_BLOB_COUNT, TX_SIZE, TXF_CREATE,
+  R_STATUS, R_GAS_USED, R_GAS_REFUND, R_LOGS, R_LOG_COUNT, R_LOG_BYTES, R_OUTPUT, R_OUTPUT_LEN, R_CONTRACT,
+  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_SIZE,
+} from './context';
+export { TABLE_BYTES } from './gas/tables';
+export { FORK_COUNT } from './fork';
+export { executeTx, buildTables, tableInit, keccak256, codeHeapInit };
+
+let staging: usize = 0;
+
+/**
+ * Sets up this instance: its arena [arenaBase, arenaBase + arenaSize) and the shared descriptor block.
+ * Returns the address of a 4 KiB staging buffer in the arena for the TypeScript side, or 0 if the arena is
+ * too small.
+ */
+export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes: usize, memBytes: usize): usize {
+  arenaInit(arenaBase, arenaSize);
+  staging = arenaAlloc(1 << 16);
+  const scr = arenaAlloc(1024);
+  const gp = arenaAlloc(32);
+  if (staging == 0 || scr == 0 || gp == 0) return 0;
+  setScratch(gp, scr);
+  setAddrScratch(arenaAlloc(32));
+  u256Init();
+  if (!txCacheInit()) return 0;
+  if (!framesInit(frameBytes, memBytes)) return 0;
+  worldAttach(desc);
+  setTables(<usize>load<u32>(desc + WD_TABLES));
+  return staging;
+}
+
+/** Bytes of the arena still free after init (for the TypeScript side's sizing checks). */
+export function arenaLeft(): usize { return arenaFree(); }
+
+/** Re-reads the shared descriptors (after the coordinator rebuilt the tables for a new pre-state). */
+export function attach(desc: usize): void {
+  worldAttach(desc);
+  setTables(<usize>load<u32>(desc + WD_TABLES));
+}
+
+/** Hashes and stores code (coordinator, pre-state loading). Returns the code entry, 0 if the store is full. */
+export function loadCode(src: usize, len: u32, hashOut: usize): usize { return codeInsert(src, len, hashOut); }
+export function loadAccount(addr: usize, nonce: u64, balance: usize, code: usize): usize {
+  return baseLoadAccount(addr, nonce, balance, code);
+}
+export function loadStorage(addr: usize, slot: usize, value: usize): usize { return baseLoadStorage(addr, slot, value); }
+
+/** Starts a block in sequential mode: sets the environment and empties the block overlay. */
+export function beginBlock(envPtr: usize): void {
+  setEnv(envPtr);
+  tableClear(ovAcct);
+  tableClear(ovStor);
+}
+
+/** Selects the environment without clearing the overlay (between transactions of one block). */
+export function useEnv(envPtr: usize): void { setEnv(envPtr); }
+
+export function clearTable(td: usize): void { tableClear(td); }

@@ -1,0 +1,195 @@
+// Record layouts and open-addressing hash tables shared by every state layer.
+//
+// The same account and storage record layout is used by the base state (the pre-state the TypeScript side
+// loads), the block overlay (what earlier transactions of the block wrote, sequential mode) and the per-
+// transaction cache (what the running transaction read and wrote). Copying between layers is a memory.copy.
+//
+// A table is a descriptor (TD_*) plus `cap` records. A record is live iff its GEN word equals the table's
+// gen, so a table is emptied in O(1) by bumping gen: the transaction cache does that per transaction.
+// Keys are always compared in full (20-byte address, 32-byte slot): the 64-bit hash only picks the probe
+// start, so a crafted hash collision can never merge two locations.
+
+// ---- account record (128 bytes) ----
+export const A_ADDR: usize = 0; // 20 bytes, as in Ethereum (big-endian)
+export const A_FLAGS: usize = 20; // u32, AF_*
+export const A_NONCE: usize = 24; // u64
+export const A_BALANCE: usize = 32; // u256, 4 LE limbs
+export const A_CODEHASH: usize = 64; // 32 bytes, big-endian
+export const A_CODE: usize = 96; // u32 pointer to the code entry (never 0 once resolved)
+export const A_EPOCH: usize = 100; // u32 storage epoch: bumped when the account's storage is wiped
+export const A_GEN: usize = 104; // u32 liveness stamp
+export const A_AUX: usize = 108; // u32 free for the layer (tx cache: journal depth of creation)
+export const A_SIZE: usize = 128;
+
+export const AF_EXISTS: u32 = 1;
+export const AF_WARM: u32 = 2; // EIP-2929 accessed_addresses
+export const AF_TOUCHED: u32 = 4; // EIP-161 touched
+export const AF_CREATED: u32 = 8; // created in this transaction (EIP-6780, SSTORE original value)
+export const AF_DESTRUCTED: u32 = 16; // SELFDESTRUCT executed, deleted at the end of the transaction
+export const AF_WIPED: u32 = 32; // storage wiped in this transaction: slot reads do not fall through
+export const AF_DIRTY: u32 = 64; // some field written in this transaction (conservative: never cleared on revert)
+
+// ---- storage record (128 bytes) ----
+export const S_ADDR: usize = 0; // 20 bytes
+export const S_FLAGS: usize = 20; // u32, SF_*
+export const S_SLOT: usize = 24; // u256 LE limbs (as on the EVM stack)
+export const S_VALUE: usize = 56; // u256 current value
+export const S_ORIG: usize = 88; // u256 value at the start of the transaction (tx cache only)
+export const S_EPOCH: usize = 120; // u32 storage epoch of the owning account when written
+export const S_GEN: usize = 124; // u32 liveness stamp
+export const S_SIZE: usize = 128;
+
+export const SF_WARM: u32 = 2;
+export const SF_DIRTY: u32 = 64;
+
+// ---- code entry (64 bytes), keyed by code hash ----
+export const C_HASH: usize = 0; // 32 bytes
+export const C_PTR: usize = 32; // u32 code bytes, followed by 33 zero bytes so PUSH never reads past the end
+export const C_LEN: usize = 36; // u32
+export const C_BITMAP: usize = 40; // u32 jump-destination bitmap, one bit per code byte
+export const C_GEN: usize = 44; // u32 liveness stamp
+export const C_SIZE: usize = 64;
+
+// ---- table descriptor (32 bytes) ----
+export const TD_BASE: usize = 0; // u32 first record
+export const TD_MASK: usize = 4; // u32 capacity - 1 (capacity is a power of two)
+export const TD_GEN: usize = 8; // u32 current generation (never 0)
+export const TD_COUNT: usize = 12; // u32 live records
+export const TD_RECSIZE: usize = 16; // u32 record size
+export const TD_GENOFF: usize = 20; // u32 offset of the GEN word inside a record
+export const TD_SIZE: usize = 32;
+
+/** Sets up a table descriptor at `td` over `cap` (power of two) records at `base`. */
+export function tableInit(td: usize, base: usize, cap: u32, recSize: u32, genOff: u32): void {
+  store<u32>(td + TD_BASE, <u32>base);
+  store<u32>(td + TD_MASK, cap - 1);
+  // Start above whatever generation the memory may hold from an earlier use of the region.
+  memory.fill(base, 0, <usize>cap * recSize);
+  store<u32>(td + TD_GEN, 1);
+  store<u32>(td + TD_COUNT, 0);
+  store<u32>(td + TD_RECSIZE, recSize);
+  store<u32>(td + TD_GENOFF, genOff);
+}
+
+/** Empties a table in O(1). */
+export function tableClear(td: usize): void {
+  store<u32>(td + TD_GEN, load<u32>(td + TD_GEN) + 1);
+  store<u32>(td + TD_COUNT, 0);
+}
+
+// @ts-ignore: decorator
+@inline export function mix64(h: u64): u64 {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccd;
+  h ^= h >> 33;
+  return h;
+}
+
+// @ts-ignore: decorator
+@inline export function hashAddr(a: usize): u64 {
+  return mix64(load<u64>(a) * 0x9E3779B97F4A7C15 ^ load<u64>(a, 8) * 0xC2B2AE3D27D4EB4F ^ <u64>load<u32>(a, 16));
+}
+
+// @ts-ignore: decorator
+@inline export function addrEq(a: usize, b: usize): bool {
+  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8) && load<u32>(a, 16) == load<u32>(b, 16);
+}
+
+// @ts-ignore: decorator
+@inline export function hashSlot(addr: usize, slot: usize): u64 {
+  return mix64(hashAddr(addr) ^ load<u64>(slot) * 0x9E3779B97F4A7C15 ^ load<u64>(slot, 8) * 0xC2B2AE3D27D4EB4F
+    ^ load<u64>(slot, 16) * 0x165667B19E3779F9 ^ load<u64>(slot, 24) * 0x27D4EB2F165667C5);
+}
+
+// @ts-ignore: decorator
+@inline export function wordEq(a: usize, b: usize): bool {
+  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8)
+    && load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24);
+}
+
+// @ts-ignore: decorator
+@inline export function hashEq(a: usize, b: usize): bool { return wordEq(a, b); }
+
+/** Set by the find functions when they inserted a fresh (zeroed, keyed) record. */
+export let tableInserted: bool = false;
+/** Set when an insert found the table full (a fatal resource error for the caller). */
+export let tableFull: bool = false;
+
+/** Finds the account record for `addr`; with `insert`, creates a zeroed one (key set). Returns 0 if absent/full. */
+export function acctFind(td: usize, addr: usize, insert: bool): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = <u32>hashAddr(addr) & mask;
+  tableInserted = false;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const r = base + (<usize>i << 7); // A_SIZE == 128
+    if (load<u32>(r + A_GEN) != gen) {
+      if (!insert) return 0;
+      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
+      memory.fill(r, 0, A_SIZE);
+      memory.copy(r + A_ADDR, addr, 20);
+      store<u32>(r + A_GEN, gen);
+      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
+      tableInserted = true;
+      return r;
+    }
+    if (addrEq(r + A_ADDR, addr)) return r;
+    i = (i + 1) & mask;
+  }
+  tableFull = true;
+  return 0;
+}
+
+/** Finds the storage record for (addr, slot); slot is a u256 in LE limbs. */
+export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = <u32>hashSlot(addr, slot) & mask;
+  tableInserted = false;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const r = base + (<usize>i << 7); // S_SIZE == 128
+    if (load<u32>(r + S_GEN) != gen) {
+      if (!insert) return 0;
+      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
+      memory.fill(r, 0, S_SIZE);
+      memory.copy(r + S_ADDR, addr, 20);
+      memory.copy(r + S_SLOT, slot, 32);
+      store<u32>(r + S_GEN, gen);
+      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
+      tableInserted = true;
+      return r;
+    }
+    if (wordEq(r + S_SLOT, slot) && addrEq(r + S_ADDR, addr)) return r;
+    i = (i + 1) & mask;
+  }
+  tableFull = true;
+  return 0;
+}
+
+/** Finds the code entry for a 32-byte code hash. */
+export function codeFind(td: usize, hash: usize, insert: bool): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = <u32>load<u64>(hash) & mask; // a keccak output is already uniform
+  tableInserted = false;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const r = base + (<usize>i << 6); // C_SIZE == 64
+    if (load<u32>(r + C_GEN) != gen) {
+      if (!insert) return 0;
+      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
+      memory.fill(r, 0, C_SIZE);
+      memory.copy(r + C_HASH, hash, 32);
+      store<u32>(r + C_GEN, gen);
+      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
+      tableInserted = true;
+      return r;
+    }
+    if (hashEq(r + C_HASH, hash)) return r;
+    i = (i + 1) & mask;
+  }
+  tableFull = true;
+  return 0;
+}

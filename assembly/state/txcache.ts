@@ -1,0 +1,332 @@
+// The running transaction's view of state: a cache of every account and slot it touched, in this worker's
+// arena, with a journal so that a failed call frame reverts exactly its own changes. Reset per transaction
+// in O(1) (generation bump). Also holds transient storage (EIP-1153), the log buffer and the refund counter.
+import {
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, A_SIZE,
+  AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY,
+  S_ADDR, S_FLAGS, S_SLOT, S_VALUE, S_ORIG, S_SIZE, SF_WARM, SF_DIRTY,
+  C_HASH, TD_SIZE, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
+} from './records';
+import { lowerAccount, lowerStorage, commitAccount, commitStorage, emptyCode, emptyCodeHash } from './world';
+import { arenaAlloc } from '../arena';
+import { isZero } from '../u256';
+import * as u from '../u256';
+
+// ---- journal entry (48 bytes) ----
+const J_KIND: usize = 0; // u32
+const J_REC: usize = 4; // u32 record
+const J_AUX: usize = 8; // u64
+const J_OLD: usize = 16; // 32 bytes
+const J_SIZE: usize = 48;
+
+const J_BALANCE: u32 = 1;
+const J_NONCE: u32 = 2;
+const J_FLAGS: u32 = 3;
+const J_STORAGE: u32 = 4;
+const J_SFLAGS: u32 = 5;
+const J_CODE: u32 = 6;
+const J_TSTORE: u32 = 7;
+
+const ACCT_CAP: u32 = 1 << 15;
+const STOR_CAP: u32 = 1 << 16;
+const TSTOR_CAP: u32 = 1 << 14;
+const JOURNAL_CAP: u32 = 1 << 18;
+const LOG_CAP: usize = 8 << 20;
+
+let acctTD: usize = 0;
+let storTD: usize = 0;
+let tstorTD: usize = 0;
+let acctList: usize = 0;
+let acctCount: u32 = 0;
+let storList: usize = 0;
+let storCount: u32 = 0;
+let journal: usize = 0;
+let journalTop: u32 = 0;
+let dummy: usize = 0;
+
+export let logBase: usize = 0;
+export let logBytes: u32 = 0;
+export let logCount: u32 = 0;
+/** Refund counter (EIP-2200/3529); may go negative inside a transaction. */
+export let refund: i64 = 0;
+export function addRefund(v: i64): void { refund += v; }
+export function setRefund(v: i64): void { refund = v; }
+
+/** Set when a table, the journal or the log buffer overflowed: the transaction result is an engine error. */
+export let fatal: i32 = 0;
+
+export function txCacheInit(): bool {
+  acctTD = arenaAlloc(TD_SIZE * 3);
+  storTD = acctTD + TD_SIZE;
+  tstorTD = storTD + TD_SIZE;
+  const a = arenaAlloc(<usize>ACCT_CAP * A_SIZE);
+  const s = arenaAlloc(<usize>STOR_CAP * S_SIZE);
+  const t = arenaAlloc(<usize>TSTOR_CAP * S_SIZE);
+  acctList = arenaAlloc(<usize>ACCT_CAP * 4);
+  storList = arenaAlloc(<usize>STOR_CAP * 4);
+  journal = arenaAlloc(<usize>JOURNAL_CAP * J_SIZE);
+  logBase = arenaAlloc(LOG_CAP);
+  dummy = arenaAlloc(S_SIZE);
+  if (acctTD == 0 || a == 0 || s == 0 || t == 0 || acctList == 0 || storList == 0 || journal == 0 || logBase == 0 || dummy == 0) return false;
+  tableInit(acctTD, a, ACCT_CAP, <u32>A_SIZE, 104);
+  tableInit(storTD, s, STOR_CAP, <u32>S_SIZE, 124);
+  tableInit(tstorTD, t, TSTOR_CAP, <u32>S_SIZE, 124);
+  return true;
+}
+
+/** Starts a transaction: empties the cache, journal, logs, transient storage and refund counter. */
+export function txBegin(): void {
+  tableClear(acctTD);
+  tableClear(storTD);
+  tableClear(tstorTD);
+  acctCount = 0;
+  storCount = 0;
+  journalTop = 0;
+  logBytes = 0;
+  logCount = 0;
+  refund = 0;
+  fatal = 0;
+}
+
+function setFatal(code: i32): usize {
+  if (fatal == 0) fatal = code;
+  memory.fill(dummy, 0, S_SIZE);
+  store<u32>(dummy + A_CODE, <u32>emptyCode);
+  memory.copy(dummy + A_CODEHASH, emptyCodeHash(), 32);
+  return dummy;
+}
+
+// ---- accounts ----
+
+/** The transaction's record of `addr` (20 bytes), loaded from the layers below on first use. */
+export function account(addr: usize): usize {
+  const r = acctFind(acctTD, addr, true);
+  if (r == 0) return setFatal(0x61);
+  if (tableInserted) {
+    lowerAccount(r);
+    store<u32>(acctList + (<usize>acctCount << 2), <u32>r);
+    acctCount++;
+  }
+  return r;
+}
+
+/** Like `account` but returns 0 for an address the transaction has not cached (no load). */
+export function cachedAccount(addr: usize): usize { return acctFind(acctTD, addr, false); }
+
+function jpush(kind: u32, rec: usize): usize {
+  if (journalTop >= JOURNAL_CAP) { setFatal(0x60); journalTop = 0; }
+  const j = journal + <usize>journalTop * J_SIZE;
+  journalTop++;
+  store<u32>(j + J_KIND, kind);
+  store<u32>(j + J_REC, <u32>rec);
+  return j;
+}
+
+// @ts-ignore: decorator
+@inline export function flags(r: usize): u32 { return load<u32>(r + A_FLAGS); }
+
+export function setFlags(r: usize, f: u32): void {
+  const old = load<u32>(r + A_FLAGS);
+  if (old == f) return;
+  const j = jpush(J_FLAGS, r);
+  store<u64>(j + J_AUX, <u64>old);
+  store<u32>(r + A_FLAGS, f);
+}
+
+/** Marks the account warm; returns whether it already was (EIP-2929). */
+export function warmAccount(r: usize): bool {
+  const f = load<u32>(r + A_FLAGS);
+  if ((f & AF_WARM) != 0) return true;
+  setFlags(r, f | AF_WARM);
+  return false;
+}
+
+export function touch(r: usize): void {
+  const f = load<u32>(r + A_FLAGS);
+  if ((f & AF_TOUCHED) == 0) setFlags(r, f | AF_TOUCHED);
+}
+
+export function setBalance(r: usize, value: usize): void {
+  const j = jpush(J_BALANCE, r);
+  memory.copy(j + J_OLD, r + A_BALANCE, 32);
+  memory.copy(r + A_BALANCE, value, 32);
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+}
+
+/** balance += amount (a transfer never overflows: total supply < 2^256). Creates the account. */
+export function addBalance(r: usize, amount: usize): void {
+  const j = jpush(J_BALANCE, r);
+  memory.copy(j + J_OLD, r + A_BALANCE, 32);
+  u.add(r + A_BALANCE, r + A_BALANCE, amount);
+  const f = load<u32>(r + A_FLAGS);
+  if ((f & AF_EXISTS) == 0) setFlags(r, f | AF_EXISTS);
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+}
+
+/** balance -= amount; the caller checked that it suffices. */
+export function subBalance(r: usize, amount: usize): void {
+  const j = jpush(J_BALANCE, r);
+  memory.copy(j + J_OLD, r + A_BALANCE, 32);
+  u.sub(r + A_BALANCE, r + A_BALANCE, amount);
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+}
+
+export function setNonce(r: usize, n: u64): void {
+  const j = jpush(J_NONCE, r);
+  store<u64>(j + J_AUX, load<u64>(r + A_NONCE));
+  store<u64>(r + A_NONCE, n);
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+}
+
+/** Installs code (a code entry) on the account. */
+export function setCode(r: usize, code: usize): void {
+  const j = jpush(J_CODE, r);
+  store<u64>(j + J_AUX, <u64>load<u32>(r + A_CODE));
+  memory.copy(j + J_OLD, r + A_CODEHASH, 32);
+  store<u32>(r + A_CODE, <u32>code);
+  memory.copy(r + A_CODEHASH, code + C_HASH, 32);
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+}
+
+// @ts-ignore: decorator
+@inline export function isEmpty(r: usize): bool {
+  return load<u64>(r + A_NONCE) == 0 && isZero(r + A_BALANCE) && load<u32>(load<u32>(r + A_CODE) + 36) == 0; // C_LEN
+}
+
+// ---- storage ----
+
+/** The transaction's record of (account record `r`, slot), loaded on first use. S_ORIG is the tx-start value. */
+export function storage(r: usize, slot: usize): usize {
+  const s = storFind(storTD, r + A_ADDR, slot, true);
+  if (s == 0) return setFatal(0x61);
+  if (tableInserted) {
+    if ((load<u32>(r + A_FLAGS) & (AF_WIPED | AF_CREATED)) != 0) memory.fill(s + S_VALUE, 0, 32);
+    else lowerStorage(r + A_ADDR, slot, load<u32>(r + A_EPOCH), s + S_VALUE);
+    memory.copy(s + S_ORIG, s + S_VALUE, 32);
+    store<u32>(storList + (<usize>storCount << 2), <u32>s);
+    storCount++;
+  }
+  return s;
+}
+
+export function warmSlot(s: usize): bool {
+  const f = load<u32>(s + S_FLAGS);
+  if ((f & SF_WARM) != 0) return true;
+  const j = jpush(J_SFLAGS, s);
+  store<u64>(j + J_AUX, <u64>f);
+  store<u32>(s + S_FLAGS, f | SF_WARM);
+  return false;
+}
+
+export function setStorage(s: usize, value: usize): void {
+  const j = jpush(J_STORAGE, s);
+  memory.copy(j + J_OLD, s + S_VALUE, 32);
+  memory.copy(s + S_VALUE, value, 32);
+  store<u32>(s + S_FLAGS, load<u32>(s + S_FLAGS) | SF_DIRTY);
+}
+
+// ---- transient storage (EIP-1153) ----
+
+export function tload(addr: usize, slot: usize, dst: usize): void {
+  const t = storFind(tstorTD, addr, slot, false);
+  if (t == 0) memory.fill(dst, 0, 32);
+  else memory.copy(dst, t + S_VALUE, 32);
+}
+
+export function tstore(addr: usize, slot: usize, value: usize): void {
+  const t = storFind(tstorTD, addr, slot, true);
+  if (t == 0) { setFatal(0x61); return; }
+  const j = jpush(J_TSTORE, t);
+  memory.copy(j + J_OLD, t + S_VALUE, 32);
+  memory.copy(t + S_VALUE, value, 32);
+}
+
+// ---- journal ----
+
+// @ts-ignore: decorator
+@inline export function journalMark(): u32 { return journalTop; }
+
+/** Undoes every change after `mark`. */
+export function revertTo(mark: u32): void {
+  while (journalTop > mark) {
+    journalTop--;
+    const j = journal + <usize>journalTop * J_SIZE;
+    const r = <usize>load<u32>(j + J_REC);
+    switch (load<u32>(j + J_KIND)) {
+      case J_BALANCE: memory.copy(r + A_BALANCE, j + J_OLD, 32); break;
+      case J_NONCE: store<u64>(r + A_NONCE, load<u64>(j + J_AUX)); break;
+      case J_FLAGS: store<u32>(r + A_FLAGS, (<u32>load<u64>(j + J_AUX)) | (load<u32>(r + A_FLAGS) & AF_DIRTY)); break;
+      case J_STORAGE: memory.copy(r + S_VALUE, j + J_OLD, 32); break;
+      case J_SFLAGS: store<u32>(r + S_FLAGS, (<u32>load<u64>(j + J_AUX)) | (load<u32>(r + S_FLAGS) & SF_DIRTY)); break;
+      case J_CODE:
+        store<u32>(r + A_CODE, <u32>load<u64>(j + J_AUX));
+        memory.copy(r + A_CODEHASH, j + J_OLD, 32);
+        break;
+      case J_TSTORE: memory.copy(r + S_VALUE, j + J_OLD, 32); break;
+      default: break;
+    }
+  }
+}
+
+// ---- logs: [addr 20][ntopics u32][datalen u32] then topics (32 BE bytes each) then data, 8-aligned ----
+
+export const LOG_HDR: u32 = 32;
+
+/** Appends a log; topics are read from `topics` as LE words spaced `stride` bytes apart (stack order). */
+export function logAppend(addr: usize, topics: usize, n: u32, stride: isize, data: usize, len: u32): bool {
+  const size = (LOG_HDR + n * 32 + len + 7) & ~7;
+  if (<usize>logBytes + size > LOG_CAP) { setFatal(0x60); return false; }
+  const p = logBase + logBytes;
+  memory.copy(p, addr, 20);
+  store<u32>(p + 20, n);
+  store<u32>(p + 24, len);
+  store<u32>(p + 28, 0);
+  for (let i: u32 = 0; i < n; i++) u.storeBE(p + LOG_HDR + (<usize>i << 5), <usize>(<isize>topics + <isize>i * stride));
+  memory.copy(p + LOG_HDR + (<usize>n << 5), data, len);
+  logBytes += size;
+  logCount++;
+  return true;
+}
+
+export function logTruncate(bytes: u32, count: u32): void { logBytes = bytes; logCount = count; }
+
+// ---- end of transaction ----
+
+/**
+ * Deletes self-destructed accounts and (with `clearEmpty`, EIP-161) touched empty ones, then writes every
+ * changed account and slot to the layer below. Returns false if that layer is full.
+ */
+export function txCommit(clearEmpty: bool): bool {
+  for (let i: u32 = 0; i < acctCount; i++) {
+    const r = <usize>load<u32>(acctList + (<usize>i << 2));
+    const f = load<u32>(r + A_FLAGS);
+    const epoch = load<u32>(r + A_EPOCH);
+    if ((f & AF_DESTRUCTED) != 0 || (clearEmpty && (f & AF_TOUCHED) != 0 && (f & AF_EXISTS) != 0 && isEmpty(r))) {
+      // Storage goes with the account: a later incarnation of the address starts at a fresh epoch.
+      store<u32>(r + A_FLAGS, f & ~AF_EXISTS);
+      if (!commitAccount(r, false, epoch + 1)) return false;
+      store<u32>(r + A_EPOCH, 0xffffffff); // storage of this record is not committed
+      continue;
+    }
+    if ((f & AF_WIPED) != 0) {
+      store<u32>(r + A_EPOCH, epoch + 1);
+      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch + 1)) return false;
+    } else if ((f & AF_DIRTY) != 0) {
+      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch)) return false;
+    }
+  }
+  for (let i: u32 = 0; i < storCount; i++) {
+    const s = <usize>load<u32>(storList + (<usize>i << 2));
+    if ((load<u32>(s + S_FLAGS) & SF_DIRTY) == 0) continue;
+    const r = acctFind(acctTD, s + S_ADDR, false);
+    const epoch = load<u32>(r + A_EPOCH);
+    if (epoch == 0xffffffff) continue;
+    if (!commitStorage(s + S_ADDR, s + S_SLOT, s + S_VALUE, epoch)) return false;
+  }
+  return true;
+}
+
+// Iteration for the transaction processor (touched-account passes).
+export function accountCount(): u32 { return acctCount; }
+export function accountAt(i: u32): usize { return <usize>load<u32>(acctList + (<usize>i << 2)); }
+

@@ -1,0 +1,200 @@
+// The layers below a running transaction: the base state (the block's pre-state, loaded by the TypeScript
+// side and read-only while a block runs), the block overlay (sequential mode: what the block's earlier
+// transactions committed) and the code store. All live in shared regions laid out by the TypeScript side;
+// this instance only keeps a pointer to their descriptors (`WD_*`).
+//
+// Every read a transaction makes of state it has not yet cached goes through `lowerAccount` /
+// `lowerStorage`: the one place where the parallel executor substitutes the multi-version memory.
+import {
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, AF_EXISTS,
+  S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, TD_SIZE,
+  acctFind, storFind, codeFind, tableInserted,
+} from './records';
+import { keccak256 } from '../keccak';
+
+// ---- shared descriptor block, laid out by the TypeScript side ----
+export const WD_BASE_ACCT: usize = 0; // table descriptor (TD_SIZE bytes each)
+export const WD_BASE_STOR: usize = 32;
+export const WD_CODE: usize = 64;
+export const WD_OV_ACCT: usize = 96;
+export const WD_OV_STOR: usize = 128;
+export const WD_HEAP_TOP: usize = 160; // u32: code heap bump pointer (atomically advanced)
+export const WD_HEAP_END: usize = 164; // u32
+export const WD_EMPTY_CODE: usize = 168; // u32: the code entry of empty code
+export const WD_TABLES: usize = 172; // u32: fork tables (gas and stack requirements)
+export const WD_SIZE: usize = 192;
+
+export let wd: usize = 0;
+export let baseAcct: usize = 0;
+export let baseStor: usize = 0;
+export let codeTab: usize = 0;
+export let ovAcct: usize = 0;
+export let ovStor: usize = 0;
+export let emptyCode: usize = 0;
+
+// keccak256("") = c5d24601 86f7233c 927e7db2 dcc703c0 e500b653 ca82273b 7bfad804 5d85a470
+const EMPTY_HASH: usize = memory.data<u8>([
+  0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
+  0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70,
+]);
+export function emptyCodeHash(): usize { return EMPTY_HASH; }
+
+/** Points this instance at the shared descriptors (every instance, after the coordinator set them up). */
+export function worldAttach(desc: usize): void {
+  wd = desc;
+  baseAcct = desc + WD_BASE_ACCT;
+  baseStor = desc + WD_BASE_STOR;
+  codeTab = desc + WD_CODE;
+  ovAcct = desc + WD_OV_ACCT;
+  ovStor = desc + WD_OV_STOR;
+  emptyCode = <usize>load<u32>(desc + WD_EMPTY_CODE);
+}
+
+/** Coordinator only: the code heap region, and the empty-code entry. Call after the code table is set up. */
+export function codeHeapInit(desc: usize, base: usize, size: usize): void {
+  store<u32>(desc + WD_HEAP_TOP, <u32>((base + 31) & ~(<usize>31)));
+  store<u32>(desc + WD_HEAP_END, <u32>(base + size));
+  worldAttach(desc);
+  store<u32>(desc + WD_EMPTY_CODE, <u32>codeInsertHashed(EMPTY_HASH, 0, 0));
+  emptyCode = <usize>load<u32>(desc + WD_EMPTY_CODE);
+}
+
+/** Bump allocation in the shared code heap; 0 when full. */
+function heapAlloc(size: usize): usize {
+  const n = <u32>((size + 31) & ~(<usize>31));
+  const p = atomic.add<u32>(wd + WD_HEAP_TOP, n);
+  if (<usize>p + n > <usize>load<u32>(wd + WD_HEAP_END)) return 0;
+  return <usize>p;
+}
+
+/** Marks the JUMPDEST bytes that are not PUSH data. `bitmap` must hold (len + 7) / 8 zeroed bytes. */
+export function buildJumpdests(code: usize, len: u32, bitmap: usize): void {
+  let i: u32 = 0;
+  while (i < len) {
+    const op = load<u8>(code + i);
+    if (op == 0x5b) {
+      const b = bitmap + (i >> 3);
+      store<u8>(b, load<u8>(b) | <u8>(<u32>1 << (i & 7)));
+      i++;
+    } else if (op >= 0x60 && op <= 0x7f) {
+      i += <u32>op - 0x5e; // PUSHn skips n data bytes
+    } else {
+      i++;
+    }
+  }
+}
+
+/** Copies code into the code heap with its jumpdest bitmap, under a known hash. Returns the entry, or 0. */
+export function codeInsertHashed(hash: usize, src: usize, len: u32): usize {
+  const e = codeFind(codeTab, hash, true);
+  if (e == 0 || !tableInserted) return e;
+  const bmLen = (<usize>len + 7) >> 3;
+  const p = heapAlloc(<usize>len + 33 + bmLen + 8);
+  if (p == 0) return 0;
+  memory.copy(p, src, len);
+  memory.fill(p + len, 0, 33 + bmLen + 8);
+  const bm = p + len + 33;
+  buildJumpdests(p, len, bm);
+  store<u32>(e + C_PTR, <u32>p);
+  store<u32>(e + C_LEN, len);
+  store<u32>(e + C_BITMAP, <u32>bm);
+  return e;
+}
+
+/** Hashes and inserts code; `hashOut` receives the hash (may be 0 to discard... but then pass scratch). */
+export function codeInsert(src: usize, len: u32, hashOut: usize): usize {
+  keccak256(src, len, hashOut);
+  return codeInsertHashed(hashOut, src, len);
+}
+
+// ---- base state loading (coordinator, before a block) ----
+
+/** Inserts an existing account into the base state. `code` is a code entry (emptyCode for none). */
+export function baseLoadAccount(addr: usize, nonce: u64, balance: usize, code: usize): usize {
+  const r = acctFind(baseAcct, addr, true);
+  if (r == 0) return 0;
+  store<u32>(r + A_FLAGS, AF_EXISTS);
+  store<u64>(r + A_NONCE, nonce);
+  memory.copy(r + A_BALANCE, balance, 32);
+  const c = code == 0 ? emptyCode : code;
+  memory.copy(r + A_CODEHASH, c + C_HASH, 32);
+  store<u32>(r + A_CODE, <u32>c);
+  return r;
+}
+
+/** Inserts a storage slot into the base state (slot and value as LE-limb words). */
+export function baseLoadStorage(addr: usize, slot: usize, value: usize): usize {
+  const r = storFind(baseStor, addr, slot, true);
+  if (r == 0) return 0;
+  memory.copy(r + S_VALUE, value, 32);
+  return r;
+}
+
+// ---- reads below the transaction (sequential mode: overlay, then base) ----
+
+/** Fills the keyed cache record `r` with the account as the layers below the transaction see it. */
+export function lowerAccount(r: usize): void {
+  let src = acctFind(ovAcct, r + A_ADDR, false);
+  if (src == 0) src = acctFind(baseAcct, r + A_ADDR, false);
+  if (src != 0 && (load<u32>(src + A_FLAGS) & AF_EXISTS) != 0) {
+    store<u32>(r + A_FLAGS, AF_EXISTS);
+    store<u64>(r + A_NONCE, load<u64>(src + A_NONCE));
+    memory.copy(r + A_BALANCE, src + A_BALANCE, 32);
+    memory.copy(r + A_CODEHASH, src + A_CODEHASH, 32);
+    store<u32>(r + A_CODE, load<u32>(src + A_CODE));
+    store<u32>(r + A_EPOCH, load<u32>(src + A_EPOCH));
+  } else {
+    store<u32>(r + A_FLAGS, 0);
+    store<u64>(r + A_NONCE, 0);
+    memory.fill(r + A_BALANCE, 0, 32);
+    memory.copy(r + A_CODEHASH, EMPTY_HASH, 32);
+    store<u32>(r + A_CODE, <u32>emptyCode);
+    // A deleted account keeps its epoch so that storage written before the deletion stays invisible.
+    store<u32>(r + A_EPOCH, src != 0 ? load<u32>(src + A_EPOCH) : 0);
+  }
+}
+
+/** Writes to `dst` the value of (addr, slot) below the transaction, for an account at storage epoch `epoch`. */
+export function lowerStorage(addr: usize, slot: usize, epoch: u32, dst: usize): void {
+  const o = storFind(ovStor, addr, slot, false);
+  if (o != 0 && load<u32>(o + S_EPOCH) == epoch) { memory.copy(dst, o + S_VALUE, 32); return; }
+  if (epoch == 0) {
+    const b = storFind(baseStor, addr, slot, false);
+    if (b != 0) { memory.copy(dst, b + S_VALUE, 32); return; }
+  }
+  memory.fill(dst, 0, 32);
+}
+
+// ---- commit of a finished transaction (sequential mode) ----
+
+/** Writes a cache account record to the overlay. Returns false when the overlay is full. */
+export function commitAccount(r: usize, exists: bool, epoch: u32): bool {
+  const o = acctFind(ovAcct, r + A_ADDR, true);
+  if (o == 0) return false;
+  store<u32>(o + A_EPOCH, epoch);
+  if (exists) {
+    store<u32>(o + A_FLAGS, AF_EXISTS);
+    store<u64>(o + A_NONCE, load<u64>(r + A_NONCE));
+    memory.copy(o + A_BALANCE, r + A_BALANCE, 32);
+    memory.copy(o + A_CODEHASH, r + A_CODEHASH, 32);
+    store<u32>(o + A_CODE, load<u32>(r + A_CODE));
+  } else {
+    store<u32>(o + A_FLAGS, 0);
+    store<u64>(o + A_NONCE, 0);
+    memory.fill(o + A_BALANCE, 0, 32);
+    memory.copy(o + A_CODEHASH, EMPTY_HASH, 32);
+    store<u32>(o + A_CODE, <u32>emptyCode);
+  }
+  return true;
+}
+
+export function commitStorage(addr: usize, slot: usize, value: usize, epoch: u32): bool {
+  const o = storFind(ovStor, addr, slot, true);
+  if (o == 0) return false;
+  memory.copy(o + S_VALUE, value, 32);
+  store<u32>(o + S_EPOCH, epoch);
+  return true;
+}
+
+// keep TD_SIZE referenced for layout checks by the TypeScript side
+export const WORLD_TD_SIZE: usize = TD_SIZE;

@@ -1,0 +1,254 @@
+// A transaction in four phases, as revm splits it: validate (nothing changes if it fails), pre-execute (nonce,
+// gas purchase, warm addresses), execute (the top frame and everything below it), post-execute (refund,
+// fee to the coinbase, self-destructs and EIP-161 clearing, commit to the layer below).
+import * as u from './u256';
+import {
+  env, tx, fork, gasPrice, scratch, setTx,
+  ENV_COINBASE, ENV_GAS_LIMIT, ENV_BASE_FEE, ENV_BLOB_BASE_FEE, ENV_GAS_USED, ENV_BLOB_GAS_USED, ENV_MAX_BLOB_GAS,
+  TX_TYPE, TX_FLAGS, TX_NONCE, TX_GAS_LIMIT, TX_INTRINSIC, TX_SENDER, TX_TO, TX_VALUE, TX_MAX_FEE,
+  TX_PRIORITY_FEE, TX_BLOB_FEE_CAP, TX_DATA, TX_DATA_LEN, TX_ACCESS_LIST, TX_ACCESS_COUNT, TX_BLOB_COUNT, TXF_CREATE,
+  R_STATUS, R_GAS_USED, R_GAS_REFUND, R_LOGS, R_LOG_COUNT, R_LOG_BYTES, R_OUTPUT, R_OUTPUT_LEN, R_CONTRACT,
+  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_SIZE,
+} from './context';
+import { SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from './fork';
+import {
+  ST_STOP, ST_CREATE_COLLISION, ST_OUT_OF_GAS, ST_FATAL_ARENA, ST_FATAL_TABLE,
+  ST_TX_NONCE_TOO_LOW, ST_TX_NONCE_TOO_HIGH, ST_TX_NONCE_MAX, ST_TX_INSUFFICIENT_FUNDS, ST_TX_SENDER_NOT_EOA,
+  ST_TX_FEE_CAP_TOO_LOW, ST_TX_BLOB_FEE_CAP_TOO_LOW, ST_TX_GAS_ALLOWANCE_EXCEEDED, ST_TX_INTRINSIC_GAS,
+  ST_TX_BLOB_GAS_EXCEEDED,
+} from './status';
+import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, C_LEN } from './state/records';
+import {
+  txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
+  revertTo, txCommit, refund, fatal, logBase, logBytes, logCount,
+} from './state/txcache';
+import {
+  F_KIND, F_GAS, F_MEM, F_INPUT, F_INPUT_LEN, F_ACCT, F_ADDRESS, F_CALLER, F_VALUE, F_JMARK,
+  memBase, retBuf, setRetLen,
+} from './interpreter/frame';
+import { run, setCurMem } from './interpreter/interpreter';
+import {
+  newFrame, frameSetCode, frameSetInitCode, initCodeExtra, beginCreate, touchTarget, createAddress,
+  precompileId, setActiveFrame, topGasLeft, topOutPtr, topOutLen, lastStatus, engineFault, clearEngineFault,
+} from './interpreter/calls';
+import { runPrecompile, precompileCount, PC_OK, pcGasUsed, pcOutPtr, pcOutLen } from './precompiles/index';
+
+const BLOB_GAS_PER_BLOB: u64 = 131072; // EIP-4844
+
+/** r = a + b; returns true on overflow. */
+function addOv(r: usize, a: usize, b: usize): bool {
+  u.add(r, a, b);
+  return u.lt(r, a);
+}
+
+/** Writes the sequential-mode result record and returns the status. */
+function finish(res: usize, status: i32, gasUsed: u64, refunded: u64, before: u64, blobGas: u64): i32 {
+  memory.fill(res, 0, R_SIZE);
+  store<i32>(res + R_STATUS, status);
+  store<u64>(res + R_GAS_USED, gasUsed);
+  store<u64>(res + R_GAS_REFUND, refunded);
+  store<u64>(res + R_GAS_BEFORE_REFUND, before);
+  store<u64>(res + R_BLOB_GAS_USED, blobGas);
+  return status;
+}
+
+/** Executes the transaction at `t` against the current layers; writes its result at `res`. */
+export function executeTx(t: usize, res: usize): i32 {
+  setTx(t);
+  txBegin();
+  clearEngineFault();
+  const gasLimit = load<u64>(t + TX_GAS_LIMIT);
+  const type = load<u32>(t + TX_TYPE);
+  const isCreate = (load<u32>(t + TX_FLAGS) & TXF_CREATE) != 0;
+  const blobGas = <u64>load<u32>(t + TX_BLOB_COUNT) * BLOB_GAS_PER_BLOB;
+  const s0 = scratch + 256; // work words: 256.. 448
+  const cost = s0, tmp = s0 + 32, fee = s0 + 64, prio = s0 + 96;
+
+  // ---- 1. validate ----
+  if (gasLimit < load<u64>(t + TX_INTRINSIC)) return finish(res, ST_TX_INTRINSIC_GAS, 0, 0, 0, 0);
+  if (gasLimit > load<u64>(env + ENV_GAS_LIMIT) - load<u64>(env + ENV_GAS_USED)) return finish(res, ST_TX_GAS_ALLOWANCE_EXCEEDED, 0, 0, 0, 0);
+  const sender = account(t + TX_SENDER);
+  const nonce = load<u64>(sender + A_NONCE);
+  if (nonce == 0xffffffffffffffff) return finish(res, ST_TX_NONCE_MAX, 0, 0, 0, 0); // EIP-2681
+  if (load<u64>(t + TX_NONCE) < nonce) return finish(res, ST_TX_NONCE_TOO_LOW, 0, 0, 0, 0);
+  if (load<u64>(t + TX_NONCE) > nonce) return finish(res, ST_TX_NONCE_TOO_HIGH, 0, 0, 0, 0);
+  if (load<u32>(<usize>load<u32>(sender + A_CODE) + C_LEN) != 0) return finish(res, ST_TX_SENDER_NOT_EOA, 0, 0, 0, 0); // EIP-3607
+  // effective gas price and the fee the coinbase gets per gas
+  if (fork >= LONDON) {
+    if (u.lt(t + TX_MAX_FEE, env + ENV_BASE_FEE)) return finish(res, ST_TX_FEE_CAP_TOO_LOW, 0, 0, 0, 0);
+    if (type >= 2) {
+      // min(maxFee, baseFee + priority)
+      const ov = addOv(tmp, env + ENV_BASE_FEE, t + TX_PRIORITY_FEE);
+      if (ov || u.lt(t + TX_MAX_FEE, tmp)) u.copy(gasPrice, t + TX_MAX_FEE); else u.copy(gasPrice, tmp);
+    } else u.copy(gasPrice, t + TX_MAX_FEE);
+    u.sub(prio, gasPrice, env + ENV_BASE_FEE);
+  } else {
+    u.copy(gasPrice, t + TX_MAX_FEE);
+    u.copy(prio, gasPrice);
+  }
+  if (type == 3) {
+    if (u.lt(t + TX_BLOB_FEE_CAP, env + ENV_BLOB_BASE_FEE)) return finish(res, ST_TX_BLOB_FEE_CAP_TOO_LOW, 0, 0, 0, 0);
+    if (load<u64>(env + ENV_BLOB_GAS_USED) + blobGas > load<u64>(env + ENV_MAX_BLOB_GAS)) return finish(res, ST_TX_BLOB_GAS_EXCEEDED, 0, 0, 0, 0);
+  }
+  // balance: gasLimit * (maxFee or gasPrice) + value + blobGas * maxFeePerBlobGas
+  let ov = mulOv(cost, t + TX_MAX_FEE, gasLimit);
+  if (type == 3) {
+    ov = ov || mulOv(tmp, t + TX_BLOB_FEE_CAP, blobGas);
+    ov = ov || addOv(cost, cost, tmp);
+  }
+  ov = ov || addOv(cost, cost, t + TX_VALUE);
+  if (ov || u.lt(sender + A_BALANCE, cost)) return finish(res, ST_TX_INSUFFICIENT_FUNDS, 0, 0, 0, 0);
+
+  // ---- 2. pre-execute ----
+  setNonce(sender, nonce + 1);
+  mulOv(fee, gasPrice, gasLimit);
+  if (type == 3) { mulOv(tmp, env + ENV_BLOB_BASE_FEE, blobGas); u.add(fee, fee, tmp); }
+  subBalance(sender, fee);
+  warmAccount(sender);
+  if (!isCreate) warmAccount(account(t + TX_TO));
+  if (fork >= BERLIN) {
+    const n = precompileCount(fork);
+    const a = scratch + 448;
+    memory.fill(a, 0, 20);
+    for (let i = 1; i <= n; i++) { store<u8>(a + 19, <u8>i); warmAccount(account(a)); }
+    // access list (EIP-2930): [addr 20][nkeys u32][pad 8] + nkeys * 32 BE keys
+    let p = <usize>load<u32>(t + TX_ACCESS_LIST);
+    const cnt = load<u32>(t + TX_ACCESS_COUNT);
+    for (let i: u32 = 0; i < cnt; i++) {
+      const r = account(p);
+      warmAccount(r);
+      const nk = load<u32>(p + 20);
+      p += 32;
+      for (let k: u32 = 0; k < nk; k++) {
+        u.loadBE(tmp, p, 32);
+        warmSlot(storage(r, tmp));
+        p += 32;
+      }
+    }
+  }
+  if (fork >= SHANGHAI) warmAccount(account(env + ENV_COINBASE)); // EIP-3651
+
+  // ---- 3. execute ----
+  const execGas = gasLimit - load<u64>(t + TX_INTRINSIC);
+  const value = t + TX_VALUE;
+  const data = <usize>load<u32>(t + TX_DATA);
+  const dataLen = load<u32>(t + TX_DATA_LEN);
+  let status: i32 = ST_STOP;
+  let gasLeft: u64 = 0;
+  let outPtr: usize = 0, outLen: u32 = 0;
+  const contract = scratch + 480;
+  setRetLen(0);
+  setCurMem(memBase, 0);
+  if (isCreate) {
+    createAddress(contract, t + TX_SENDER, nonce);
+    const target = account(contract);
+    warmAccount(target);
+    if (load<u64>(target + A_NONCE) != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0) {
+      status = ST_CREATE_COLLISION; // all gas is consumed
+    } else {
+      const f = newFrame(0, initCodeExtra(dataLen));
+      if (f == 0) status = ST_FATAL_ARENA;
+      else {
+        store<u32>(f + F_KIND, 0xf0);
+        frameSetInitCode(f, data, dataLen);
+        store<u64>(f + F_GAS, execGas);
+        store<u32>(f + F_MEM, <u32>memBase);
+        store<u32>(f + F_ACCT, <u32>target);
+        memory.copy(f + F_ADDRESS, contract, 20);
+        memory.copy(f + F_CALLER, t + TX_SENDER, 20);
+        u.copy(f + F_VALUE, value);
+        beginCreate(target, sender, value);
+        setActiveFrame(f);
+        run(f);
+        status = lastStatus; gasLeft = topGasLeft; outPtr = topOutPtr; outLen = topOutLen;
+      }
+    }
+  } else {
+    const target = account(t + TX_TO);
+    const pid = precompileId(t + TX_TO);
+    if (pid != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) == 0) {
+      const jm = journalMark();
+      if (!u.isZero(value)) { subBalance(sender, value); addBalance(target, value); }
+      touchTarget(target);
+      gasLeft = execGas;
+      if (pid != 0) {
+        if (runPrecompile(pid, fork, data, dataLen, execGas) == PC_OK) {
+          gasLeft = execGas - pcGasUsed;
+          outPtr = pcOutPtr; outLen = pcOutLen;
+          status = 2; // ST_RETURN
+        } else {
+          revertTo(jm);
+          gasLeft = 0;
+          status = 0x2a; // ST_PRECOMPILE_FAIL
+        }
+      }
+    } else {
+      const f = newFrame(0, 0);
+      if (f == 0) status = ST_FATAL_ARENA;
+      else {
+        frameSetCode(f, <usize>load<u32>(target + A_CODE));
+        store<u64>(f + F_GAS, execGas);
+        store<u32>(f + F_MEM, <u32>memBase);
+        store<u32>(f + F_INPUT, <u32>data);
+        store<u32>(f + F_INPUT_LEN, dataLen);
+        store<u32>(f + F_ACCT, <u32>target);
+        memory.copy(f + F_ADDRESS, t + TX_TO, 20);
+        memory.copy(f + F_CALLER, t + TX_SENDER, 20);
+        u.copy(f + F_VALUE, value);
+        if (!u.isZero(value)) { subBalance(sender, value); addBalance(target, value); }
+        touchTarget(target);
+        setActiveFrame(f);
+        run(f);
+        status = lastStatus; gasLeft = topGasLeft; outPtr = topOutPtr; outLen = topOutLen;
+      }
+    }
+  }
+  if (engineFault != 0) status = engineFault;
+  if (fatal != 0) status = fatal;
+  if (status >= 0x60) return finish(res, status, 0, 0, 0, 0);
+
+  // ---- 4. post-execute ----
+  const before = gasLimit - gasLeft;
+  let refunded: u64 = 0;
+  if (status < 0x10 && refund > 0) {
+    const cap = before / (fork >= LONDON ? 5 : 2); // EIP-3529
+    refunded = <u64>refund < cap ? <u64>refund : cap;
+  }
+  const used = before - refunded;
+  mulOv(tmp, gasPrice, gasLimit - used);
+  addBalance(sender, tmp);
+  const cb = account(env + ENV_COINBASE);
+  mulOv(tmp, prio, used);
+  if (!u.isZero(tmp) || fork < SPURIOUS) addBalance(cb, tmp);
+  else touch(cb); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
+  if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
+
+  finish(res, status, used, refunded, before, blobGas);
+  store<u32>(res + R_LOGS, <u32>logBase);
+  store<u32>(res + R_LOG_COUNT, logCount);
+  store<u32>(res + R_LOG_BYTES, logBytes);
+  store<u32>(res + R_OUTPUT, <u32>outPtr);
+  store<u32>(res + R_OUTPUT_LEN, outLen);
+  if (isCreate && status < 0x10) memory.copy(res + R_CONTRACT, contract, 20);
+  return status;
+}
+
+/** r = a * b (b a u64); returns true when the product does not fit 256 bits. */
+export function mulOv(r: usize, a: usize, b: u64): bool {
+  let carry: u64 = 0;
+  const bl = b & 0xffffffff, bh = b >> 32;
+  for (let i: usize = 0; i < 4; i++) {
+    const x = load<u64>(a + (i << 3));
+    const xl = x & 0xffffffff, xh = x >> 32;
+    // 64x64 -> 128 in 32-bit halves
+    const ll = xl * bl, lh = xl * bh, hl = xh * bl, hh = xh * bh;
+    const mid = (ll >> 32) + (lh & 0xffffffff) + (hl & 0xffffffff);
+    let lo = (ll & 0xffffffff) | (mid << 32);
+    let hi = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+    lo += carry;
+    if (lo < carry) hi++;
+    store<u64>(r + (i << 3), lo);
+    carry = hi;
+  }
+  return carry != 0;
+}

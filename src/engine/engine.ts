@@ -1,0 +1,439 @@
+// The sequential engine: one module instance on the calling thread over a shared memory whose regions this
+// file lays out. It loads a pre-state into the base tables, writes a block's transactions into the input
+// region, runs them one after another (the block overlay carries each transaction's writes to the next),
+// and reads back receipts and the state diff. The parallel executor reuses the same layout with one
+// instance per worker.
+import { instantiate, staticBytes, type Abi, type EngineExports } from './wasm.js';
+import { Fork } from '../forks.js';
+import { ParevmError } from '../errors.js';
+import type { WorldState, AccountState } from '../state.js';
+import type { Tx } from '../tx.js';
+
+/** Sizes of the engine's regions. Defaults fit every ethereum/tests case and mainnet blocks. */
+export interface EngineOptions {
+  /** Base-state account table capacity (power of two). */
+  accounts?: number;
+  /** Base-state storage table capacity (power of two). */
+  slots?: number;
+  /** Code table capacity (power of two). */
+  codes?: number;
+  /** Code heap bytes (pre-state code and code deployed during a block). */
+  codeHeapBytes?: number;
+  /** Block input bytes (transactions, calldata, access lists, results). */
+  inputBytes?: number;
+  /** Per-instance arena bytes (call frames, EVM memory, return data, transaction cache, logs). */
+  arenaBytes?: number;
+  /** Call-frame region inside the arena. */
+  frameBytes?: number;
+  /** EVM memory region inside the arena (return-data buffer is the same size). */
+  evmMemoryBytes?: number;
+}
+
+/** Block environment: what the header gives the EVM. */
+export interface BlockEnv {
+  fork: Fork;
+  chainId: bigint;
+  coinbase: Uint8Array;
+  number: bigint;
+  timestamp: bigint;
+  gasLimit: bigint;
+  baseFee: bigint;
+  /** PREVRANDAO after the Merge, DIFFICULTY before. */
+  prevRandao: bigint;
+  blobBaseFee: bigint;
+  /** Hashes of recent blocks by number (BLOCKHASH); a missing entry reads as zero. */
+  blockHash?: (n: bigint) => Uint8Array | undefined;
+}
+
+/** A transaction ready to run: decoded, sender known, intrinsic gas computed. */
+export interface ExecTx {
+  tx: Tx;
+  sender: Uint8Array;
+  intrinsicGas: bigint;
+}
+
+/** One log entry. */
+export interface Log {
+  address: Uint8Array;
+  topics: Uint8Array[];
+  data: Uint8Array;
+}
+
+/** What one transaction did. */
+export interface TxResult {
+  /** Engine status code (see STATUS_NAMES). */
+  status: number;
+  /** The transaction was included (valid), whether or not execution succeeded. */
+  valid: boolean;
+  /** Execution succeeded (receipt status 1). */
+  success: boolean;
+  gasUsed: bigint;
+  blobGasUsed: bigint;
+  logs: Log[];
+  output: Uint8Array;
+  contractAddress?: Uint8Array;
+}
+
+/** Status names by code (assembly/status.ts). */
+export const STATUS_NAMES: Record<number, string> = {
+  1: 'STOP', 2: 'RETURN', 3: 'SELFDESTRUCT', 0x10: 'REVERT',
+  0x20: 'OUT_OF_GAS', 0x21: 'STACK_UNDERFLOW', 0x22: 'STACK_OVERFLOW', 0x23: 'INVALID_OPCODE', 0x24: 'BAD_JUMP',
+  0x25: 'STATIC_VIOLATION', 0x26: 'RETURNDATA_OUT_OF_BOUNDS', 0x27: 'CREATE_COLLISION', 0x28: 'CODE_SIZE_LIMIT',
+  0x29: 'INVALID_CODE_PREFIX', 0x2a: 'PRECOMPILE_FAILURE', 0x2b: 'INITCODE_SIZE',
+  0x40: 'NONCE_TOO_LOW', 0x41: 'NONCE_TOO_HIGH', 0x42: 'NONCE_MAX', 0x43: 'INSUFFICIENT_ACCOUNT_FUNDS',
+  0x44: 'SENDER_NOT_EOA', 0x45: 'INSUFFICIENT_MAX_FEE_PER_GAS', 0x46: 'INSUFFICIENT_MAX_FEE_PER_BLOB_GAS',
+  0x47: 'GAS_ALLOWANCE_EXCEEDED', 0x48: 'INTRINSIC_GAS_TOO_LOW', 0x49: 'TOO_MANY_BLOBS',
+  0x60: 'ENGINE_ARENA_EXHAUSTED', 0x61: 'ENGINE_TABLE_FULL', 0x62: 'BLOCKED',
+};
+
+/** A transaction the engine refused (nothing applied), or an engine condition. */
+export class ExecutionError extends ParevmError {}
+
+const MIB = 1 << 20;
+const DEFAULTS: Required<EngineOptions> = {
+  accounts: 1 << 16,
+  slots: 1 << 18,
+  codes: 1 << 14,
+  codeHeapBytes: 64 * MIB,
+  inputBytes: 64 * MIB,
+  arenaBytes: 200 * MIB,
+  frameBytes: 72 * MIB,
+  evmMemoryBytes: 32 * MIB,
+};
+
+const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
+
+/** Writes bigints as little-endian u64 limbs, as the engine keeps 256-bit words. */
+function writeWord(dv: DataView, p: number, v: bigint): void {
+  for (let i = 0; i < 4; i++) {
+    dv.setBigUint64(p + i * 8, BigInt.asUintN(64, v), true);
+    v >>= 64n;
+  }
+}
+function readWord(dv: DataView, p: number): bigint {
+  let v = 0n;
+  for (let i = 3; i >= 0; i--) v = (v << 64n) | dv.getBigUint64(p + i * 8, true);
+  return v;
+}
+
+/** The sequential engine over one shared memory. */
+export class Engine {
+  readonly memory: WebAssembly.Memory;
+  readonly fns: EngineExports;
+  readonly abi: Abi;
+  readonly opts: Required<EngineOptions>;
+  /** Region addresses. */
+  readonly desc: number;
+  readonly envPtr: number;
+  readonly blockHashPtr: number;
+  readonly inputBase: number;
+  readonly staging: number;
+  private codeHeapBase = 0;
+
+  constructor(options: EngineOptions = {}) {
+    const o = { ...DEFAULTS, ...options };
+    this.opts = o;
+    // Layout: static data | descriptors | fork tables | env + block hashes | base tables | code table |
+    // code heap | overlay tables | block input | this instance's arena.
+    let p = staticBytes();
+    this.desc = p; p += 256;
+    const tables = p; p += align(15 * 1024);
+    this.envPtr = p; p += 256;
+    this.blockHashPtr = p; p += align(256 * 40);
+    const baseAcct = p; p += o.accounts * 128;
+    const baseStor = p; p += o.slots * 128;
+    const codeTab = p; p += o.codes * 64;
+    this.codeHeapBase = p; p += o.codeHeapBytes;
+    const ovAcct = p; p += o.accounts * 128;
+    const ovStor = p; p += o.slots * 128;
+    this.inputBase = p; p += o.inputBytes;
+    const arena = p; p += o.arenaBytes;
+    const pages = Math.ceil(p / 65536);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
+    const { fns, abi } = instantiate(this.memory);
+    this.fns = fns;
+    this.abi = abi;
+    const dv = this.dv();
+    dv.setUint32(this.desc + abi.WD_TABLES, tables, true);
+    fns.buildTables(tables);
+    fns.tableInit(this.desc + abi.WD_BASE_ACCT, baseAcct, o.accounts, 128, abi.A_GEN);
+    fns.tableInit(this.desc + abi.WD_BASE_STOR, baseStor, o.slots, 128, abi.S_GEN);
+    fns.tableInit(this.desc + abi.WD_CODE, codeTab, o.codes, 64, 44);
+    fns.tableInit(this.desc + abi.WD_OV_ACCT, ovAcct, o.accounts, 128, abi.A_GEN);
+    fns.tableInit(this.desc + abi.WD_OV_STOR, ovStor, o.slots, 128, abi.S_GEN);
+    fns.codeHeapInit(this.desc, this.codeHeapBase, o.codeHeapBytes);
+    this.staging = fns.init(arena, o.arenaBytes, this.desc, o.frameBytes, o.evmMemoryBytes);
+    if (this.staging === 0) throw new ParevmError('ENGINE_CONFIG', 'arena too small for the frame and memory regions');
+  }
+
+  /** A fresh DataView (the memory may have grown). */
+  dv(): DataView { return new DataView(this.memory.buffer); }
+  u8(): Uint8Array { return new Uint8Array(this.memory.buffer); }
+
+  /** Replaces the base state with `state` (and empties the block overlay). */
+  loadState(state: WorldState): void {
+    const { fns, abi } = this;
+    const desc = this.desc;
+    fns.clearTable(desc + abi.WD_BASE_ACCT);
+    fns.clearTable(desc + abi.WD_BASE_STOR);
+    fns.clearTable(desc + abi.WD_OV_ACCT);
+    fns.clearTable(desc + abi.WD_OV_STOR);
+    fns.clearTable(desc + abi.WD_CODE);
+    fns.codeHeapInit(desc, this.codeHeapBase, this.opts.codeHeapBytes);
+    let nSlots = 0;
+    for (const a of state.values()) nSlots += a.storage.size;
+    if (state.size * 4 > this.opts.accounts * 3 || nSlots * 4 > this.opts.slots * 3) {
+      throw new ParevmError('ENGINE_CAPACITY', `pre-state of ${state.size} accounts / ${nSlots} slots exceeds the engine's tables (${this.opts.accounts} / ${this.opts.slots})`);
+    }
+    const st = this.staging;
+    const addrP = st, balP = st + 32, slotP = st + 64, valP = st + 96, hashP = st + 128, codeP = st + 256;
+    const codeRoom = (1 << 16) - 256;
+    for (const [addrHex, acct] of state) {
+      let u8 = this.u8();
+      let dv = this.dv();
+      writeAddr(u8, addrP, addrHex);
+      writeWord(dv, balP, acct.balance);
+      let codeEntry = 0;
+      if (acct.code.length > 0) {
+        let src = codeP;
+        if (acct.code.length > codeRoom) src = this.inputBase; // large code: use the input region as staging
+        u8.set(acct.code, src);
+        codeEntry = fns.loadCode(src, acct.code.length, hashP);
+        if (codeEntry === 0) throw new ParevmError('ENGINE_CAPACITY', 'code store full');
+      }
+      if (fns.loadAccount(addrP, acct.nonce, balP, codeEntry) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
+      for (const [slot, value] of acct.storage) {
+        if (value === 0n) continue;
+        dv = this.dv();
+        writeWord(dv, slotP, slot);
+        writeWord(dv, valP, value);
+        if (fns.loadStorage(addrP, slotP, valP) === 0) throw new ParevmError('ENGINE_CAPACITY', 'storage table full');
+      }
+    }
+  }
+
+  /** Writes the block environment and starts a block (empties the overlay). */
+  beginBlock(env: BlockEnv): void {
+    const { abi } = this;
+    const dv = this.dv();
+    const u8 = this.u8();
+    const e = this.envPtr;
+    u8.fill(0, e, e + abi.ENV_SIZE);
+    u8.set(env.coinbase, e + abi.ENV_COINBASE);
+    dv.setUint32(e + abi.ENV_FORK, env.fork, true);
+    dv.setBigUint64(e + abi.ENV_NUMBER, env.number, true);
+    dv.setBigUint64(e + abi.ENV_TIMESTAMP, BigInt.asUintN(64, env.timestamp), true);
+    dv.setBigUint64(e + abi.ENV_GAS_LIMIT, BigInt.asUintN(64, env.gasLimit), true);
+    dv.setBigUint64(e + abi.ENV_CHAIN_ID, env.chainId, true);
+    dv.setUint32(e + abi.ENV_BLOCKHASHES, this.blockHashPtr, true);
+    writeWord(dv, e + abi.ENV_BASE_FEE, env.baseFee);
+    writeWord(dv, e + abi.ENV_PREVRANDAO, env.prevRandao);
+    writeWord(dv, e + abi.ENV_BLOB_BASE_FEE, env.blobBaseFee);
+    dv.setBigUint64(e + abi.ENV_MAX_BLOB_GAS, 786432n, true);
+    const bh = this.blockHashPtr;
+    u8.fill(0, bh, bh + 256 * abi.BH_SIZE);
+    if (env.blockHash) {
+      for (let k = 1n; k <= 256n && k <= env.number; k++) {
+        const n = env.number - k;
+        const h = env.blockHash(n);
+        if (!h) continue;
+        const slot = bh + Number(n % 256n) * abi.BH_SIZE;
+        dv.setBigUint64(slot + abi.BH_NUMBER, n + 1n, true);
+        u8.set(h, slot + abi.BH_HASH);
+      }
+    }
+    this.fns.beginBlock(e);
+  }
+
+  /** Sets the gas the block's earlier transactions used (for the block gas-limit check). */
+  setBlockGasUsed(gas: bigint, blobGas: bigint): void {
+    const dv = this.dv();
+    dv.setBigUint64(this.envPtr + this.abi.ENV_GAS_USED, gas, true);
+    dv.setBigUint64(this.envPtr + this.abi.ENV_BLOB_GAS_USED, blobGas, true);
+  }
+
+  /** Writes a transaction into the input region at `p`; returns the first free byte after it. */
+  writeTx(p: number, t: ExecTx): number {
+    const { abi } = this;
+    const dv = this.dv();
+    const u8 = this.u8();
+    const { tx } = t;
+    u8.fill(0, p, p + abi.TX_SIZE);
+    dv.setUint32(p + abi.TX_TYPE, tx.type, true);
+    dv.setUint32(p + abi.TX_FLAGS, tx.to === null ? abi.TXF_CREATE : 0, true);
+    if (tx.nonce >= 1n << 64n || tx.gasLimit >= 1n << 64n) throw new ExecutionError('TX_FIELD_RANGE', 'nonce or gas limit does not fit 64 bits', 'nonce');
+    dv.setBigUint64(p + abi.TX_NONCE, tx.nonce, true);
+    dv.setBigUint64(p + abi.TX_GAS_LIMIT, tx.gasLimit, true);
+    dv.setBigUint64(p + abi.TX_INTRINSIC, t.intrinsicGas, true);
+    u8.set(t.sender, p + abi.TX_SENDER);
+    if (tx.to) u8.set(tx.to, p + abi.TX_TO);
+    writeWord(dv, p + abi.TX_VALUE, tx.value);
+    writeWord(dv, p + abi.TX_MAX_FEE, tx.maxFeePerGas);
+    writeWord(dv, p + abi.TX_PRIORITY_FEE, tx.maxPriorityFeePerGas);
+    writeWord(dv, p + abi.TX_BLOB_FEE_CAP, tx.maxFeePerBlobGas ?? 0n);
+    let q = align(p + abi.TX_SIZE, 32);
+    dv.setUint32(p + abi.TX_DATA, q, true);
+    dv.setUint32(p + abi.TX_DATA_LEN, tx.data.length, true);
+    u8.set(tx.data, q);
+    q = align(q + tx.data.length, 32);
+    dv.setUint32(p + abi.TX_ACCESS_LIST, q, true);
+    dv.setUint32(p + abi.TX_ACCESS_COUNT, tx.accessList.length, true);
+    for (const e of tx.accessList) {
+      u8.set(e.address, q);
+      dv.setUint32(q + 20, e.storageKeys.length, true);
+      q += 32;
+      for (const k of e.storageKeys) { u8.set(k, q); q += 32; }
+    }
+    const blobs = tx.blobVersionedHashes ?? [];
+    dv.setUint32(p + abi.TX_BLOB_HASHES, q, true);
+    dv.setUint32(p + abi.TX_BLOB_COUNT, blobs.length, true);
+    for (const h of blobs) { u8.set(h, q); q += 32; }
+    return align(q, 32);
+  }
+
+  /** Runs one transaction (written at `txPtr`) on the current overlay; reads its result. */
+  runTx(txPtr: number, resPtr: number): TxResult {
+    const status = this.fns.executeTx(txPtr, resPtr);
+    return this.readResult(resPtr, status);
+  }
+
+  /** Reads the result record at `r` (logs are valid until the next transaction runs on this instance). */
+  readResult(r: number, status: number): TxResult {
+    const { abi } = this;
+    const dv = this.dv();
+    const u8 = this.u8();
+    const valid = status < 0x40;
+    if (status >= 0x60) throw new ExecutionError(STATUS_NAMES[status] ?? `ENGINE_${status}`, `engine condition ${STATUS_NAMES[status] ?? status}`);
+    const logs: Log[] = [];
+    let p = dv.getUint32(r + abi.R_LOGS, true);
+    const count = valid ? dv.getUint32(r + abi.R_LOG_COUNT, true) : 0;
+    for (let i = 0; i < count; i++) {
+      const n = dv.getUint32(p + 20, true);
+      const len = dv.getUint32(p + 24, true);
+      const topics: Uint8Array[] = [];
+      for (let k = 0; k < n; k++) topics.push(u8.slice(p + 32 + k * 32, p + 64 + k * 32));
+      const dataStart = p + 32 + n * 32;
+      logs.push({ address: u8.slice(p, p + 20), topics, data: u8.slice(dataStart, dataStart + len) });
+      p += (32 + n * 32 + len + 7) & ~7;
+    }
+    const success = status > 0 && status < 0x10;
+    const outPtr = dv.getUint32(r + abi.R_OUTPUT, true);
+    const outLen = dv.getUint32(r + abi.R_OUTPUT_LEN, true);
+    const res: TxResult = {
+      status,
+      valid,
+      success,
+      gasUsed: dv.getBigUint64(r + abi.R_GAS_USED, true),
+      blobGasUsed: dv.getBigUint64(r + abi.R_BLOB_GAS_USED, true),
+      logs: success ? logs : [],
+      output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : new Uint8Array(0),
+    };
+    if (valid && success && dv.getUint32(r + abi.TX_FLAGS, true) !== undefined) {
+      const c = u8.subarray(r + abi.R_CONTRACT, r + abi.R_CONTRACT + 20);
+      if (c.some((b) => b !== 0)) res.contractAddress = c.slice();
+    }
+    return res;
+  }
+
+  /**
+   * The block overlay as account and slot changes: every account a committed transaction wrote, with its
+   * final fields (or deleted), and every slot written at the account's current storage epoch. `wiped` is set
+   * when the account's storage was cleared (self-destruct, or a creation over leftover storage).
+   */
+  readOverlay(): OverlayDiff {
+    const { abi } = this;
+    const dv = this.dv();
+    const u8 = this.u8();
+    const accounts = new Map<string, OverlayAccount>();
+    const acctTd = this.desc + abi.WD_OV_ACCT;
+    scanTable(dv, acctTd, abi, (r) => {
+      const addr = hex(u8.subarray(r + abi.A_ADDR, r + abi.A_ADDR + 20));
+      const exists = (dv.getUint32(r + abi.A_FLAGS, true) & abi.AF_EXISTS) !== 0;
+      const codeEntry = dv.getUint32(r + abi.A_CODE, true);
+      const codePtr = dv.getUint32(codeEntry + abi.C_PTR, true);
+      const codeLen = dv.getUint32(codeEntry + abi.C_LEN, true);
+      accounts.set(addr, {
+        exists,
+        nonce: dv.getBigUint64(r + abi.A_NONCE, true),
+        balance: readWord(dv, r + abi.A_BALANCE),
+        codeHash: u8.slice(r + abi.A_CODEHASH, r + abi.A_CODEHASH + 32),
+        code: u8.slice(codePtr, codePtr + codeLen),
+        epoch: dv.getUint32(r + abi.A_EPOCH, true),
+        storage: new Map(),
+      });
+    });
+    scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
+      const addr = hex(u8.subarray(r + abi.S_ADDR, r + abi.S_ADDR + 20));
+      const a = accounts.get(addr);
+      const epoch = dv.getUint32(r + abi.S_EPOCH, true);
+      if (a === undefined) {
+        // a slot written without any account field change: epoch 0 (base storage still visible)
+        const na: OverlayAccount = { exists: true, nonce: -1n, balance: -1n, codeHash: new Uint8Array(0), code: new Uint8Array(0), epoch: 0, storage: new Map(), fieldsUnchanged: true };
+        accounts.set(addr, na);
+        if (epoch === 0) na.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
+        return;
+      }
+      if (epoch === a.epoch) a.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
+    });
+    return { accounts };
+  }
+}
+
+/** An account as the block overlay holds it. */
+export interface OverlayAccount {
+  exists: boolean;
+  nonce: bigint;
+  balance: bigint;
+  codeHash: Uint8Array;
+  code: Uint8Array;
+  /** Storage epoch: greater than 0 means the storage below the block was wiped. */
+  epoch: number;
+  storage: Map<bigint, bigint>;
+  /** Only storage changed (no account record in the overlay). */
+  fieldsUnchanged?: boolean;
+}
+export interface OverlayDiff { accounts: Map<string, OverlayAccount> }
+
+function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void): void {
+  const base = dv.getUint32(td + abi.TD_BASE, true);
+  const cap = dv.getUint32(td + abi.TD_MASK, true) + 1;
+  const gen = dv.getUint32(td + abi.TD_GEN, true);
+  const size = dv.getUint32(td + 16, true);
+  const genOff = dv.getUint32(td + 20, true);
+  for (let i = 0; i < cap; i++) {
+    const r = base + i * size;
+    if (dv.getUint32(r + genOff, true) === gen) fn(r);
+  }
+}
+
+function hex(b: Uint8Array): string {
+  let s = '0x';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
+
+function writeAddr(u8: Uint8Array, p: number, addrHex: string): void {
+  const h = addrHex.startsWith('0x') ? addrHex.slice(2) : addrHex;
+  for (let i = 0; i < 20; i++) u8[p + i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+}
+
+/** Applies an overlay diff to a copy of `pre`, giving the post-state. */
+export function applyDiff(pre: WorldState, diff: OverlayDiff): WorldState {
+  const post: WorldState = new Map(pre);
+  for (const [addr, a] of diff.accounts) {
+    const old = pre.get(addr);
+    if (a.fieldsUnchanged) {
+      if (!old) continue;
+      const storage = new Map(old.storage);
+      for (const [k, v] of a.storage) { if (v === 0n) storage.delete(k); else storage.set(k, v); }
+      post.set(addr, { ...old, storage });
+      continue;
+    }
+    if (!a.exists) { post.delete(addr); continue; }
+    const storage = a.epoch > 0 || !old ? new Map<bigint, bigint>() : new Map(old.storage);
+    for (const [k, v] of a.storage) { if (v === 0n) storage.delete(k); else storage.set(k, v); }
+    const acct: AccountState = { nonce: a.nonce, balance: a.balance, code: a.code, storage, codeHash: a.codeHash };
+    post.set(addr, acct);
+  }
+  return post;
+}

@@ -1,0 +1,62 @@
+// Loading the parevm WebAssembly module and reading its ABI: the record and struct offsets are exported by
+// the module itself (assembly/index.ts), so the TypeScript side never keeps a second copy of them.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { precompileHostImports } from '../precompiles/host.js';
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled module (compiled once per thread; `WebAssembly.Module` can be posted to workers). */
+export function wasmModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    const file = fileURLToPath(new URL('../../../build/parevm.wasm', import.meta.url));
+    compiled = new WebAssembly.Module(readFileSync(file));
+  }
+  return compiled;
+}
+
+/** The engine's exported functions, as the TypeScript side calls them. */
+export interface EngineExports {
+  init(arenaBase: number, arenaSize: number, desc: number, frameBytes: number, memBytes: number): number;
+  attach(desc: number): void;
+  arenaLeft(): number;
+  tableInit(td: number, base: number, cap: number, recSize: number, genOff: number): void;
+  clearTable(td: number): void;
+  codeHeapInit(desc: number, base: number, size: number): void;
+  buildTables(dst: number): void;
+  loadCode(src: number, len: number, hashOut: number): number;
+  loadAccount(addr: number, nonce: bigint, balance: number, code: number): number;
+  loadStorage(addr: number, slot: number, value: number): number;
+  beginBlock(env: number): void;
+  useEnv(env: number): void;
+  executeTx(tx: number, res: number): number;
+  keccak256(ptr: number, len: number, out: number): void;
+}
+
+/** Numeric ABI constants exported by the module (offsets and sizes). */
+export type Abi = Record<string, number>;
+
+/** Instantiates the module over `memory` and returns its functions and ABI constants. */
+export function instantiate(memory: WebAssembly.Memory): { fns: EngineExports; abi: Abi } {
+  const inst = new WebAssembly.Instance(wasmModule(), {
+    env: {
+      memory,
+      abort: () => { throw new Error('parevm wasm: abort'); },
+      ...precompileHostImports(memory),
+    },
+  });
+  const abi: Abi = {};
+  for (const [k, v] of Object.entries(inst.exports)) {
+    if (v instanceof WebAssembly.Global) abi[k] = Number(v.value);
+  }
+  return { fns: inst.exports as unknown as EngineExports, abi };
+}
+
+/** The module's declared minimum memory (its static data lives below this). */
+export function staticBytes(): number {
+  for (const imp of WebAssembly.Module.imports(wasmModule())) {
+    if (imp.kind === 'memory') break;
+  }
+  // asconfig.json declares initialMemory 16 pages; the static data is far smaller.
+  return 16 * 65536;
+}

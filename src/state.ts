@@ -1,0 +1,91 @@
+// The world state as the TypeScript side holds it: lowercase 0x address -> account. Used for pre-state
+// input (ethereum/tests `pre`, geth prestateTracer JSON) and for the post-state root.
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { InputError } from './errors.js';
+import { hexToBigInt, hexToBytes } from './hex.js';
+import { stateRoot, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';
+
+/** One account. `codeHash` is derived from `code` when absent. */
+export interface AccountState {
+  nonce: bigint;
+  balance: bigint;
+  code: Uint8Array;
+  storage: Map<bigint, bigint>;
+  codeHash?: Uint8Array;
+}
+
+/** Address (lowercase 0x hex, 20 bytes) -> account. */
+export type WorldState = Map<string, AccountState>;
+
+const MAX_U256 = (1n << 256n) - 1n;
+
+function quantity(v: unknown, where: { file?: string; caseName?: string; field: string }, maxBits: number): bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v !== 'string') throw new InputError(`${where.field}: expected a hex string, got ${typeof v}`, where);
+  let n: bigint;
+  try { n = hexToBigInt(v, where.field); } catch (e) { throw new InputError(`${where.field}: ${(e as Error).message}`, where); }
+  if (n >> BigInt(maxBits) !== 0n) throw new InputError(`${where.field}: value does not fit ${maxBits} bits`, where);
+  return n;
+}
+
+/**
+ * Parses a pre-state object (`{"0x<addr>": {balance, nonce, code?, storage?}}`, the ethereum/tests and geth
+ * prestateTracer shape). Errors name the file, case and field.
+ */
+export function parseState(json: unknown, where: { file?: string; caseName?: string } = {}): WorldState {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new InputError('pre-state: expected an object of accounts', { ...where, field: 'pre' });
+  const state: WorldState = new Map();
+  for (const [addrRaw, accRaw] of Object.entries(json as Record<string, unknown>)) {
+    const field = `pre.${addrRaw}`;
+    let addrBytes: Uint8Array;
+    try { addrBytes = hexToBytes(addrRaw, field, { length: 20 }); } catch (e) { throw new InputError(`${field}: bad address: ${(e as Error).message}`, { ...where, field }); }
+    const addr = '0x' + Array.from(addrBytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    if (accRaw === null || typeof accRaw !== 'object') throw new InputError(`${field}: expected an account object`, { ...where, field });
+    const acc = accRaw as Record<string, unknown>;
+    const balance = quantity(acc.balance ?? '0x0', { ...where, field: `${field}.balance` }, 256);
+    const nonce = quantity(acc.nonce ?? '0x0', { ...where, field: `${field}.nonce` }, 64);
+    let code: Uint8Array = new Uint8Array(0);
+    if (acc.code !== undefined && acc.code !== '' && acc.code !== '0x') {
+      if (typeof acc.code !== 'string') throw new InputError(`${field}.code: expected hex`, { ...where, field: `${field}.code` });
+      try { code = hexToBytes(acc.code, `${field}.code`); } catch (e) { throw new InputError(`${field}.code: ${(e as Error).message}`, { ...where, field: `${field}.code` }); }
+    }
+    const storage = new Map<bigint, bigint>();
+    if (acc.storage !== undefined) {
+      if (acc.storage === null || typeof acc.storage !== 'object') throw new InputError(`${field}.storage: expected an object`, { ...where, field: `${field}.storage` });
+      for (const [k, v] of Object.entries(acc.storage as Record<string, unknown>)) {
+        const slot = quantity(k, { ...where, field: `${field}.storage key ${k}` }, 256);
+        const value = quantity(v, { ...where, field: `${field}.storage[${k}]` }, 256);
+        if (value !== 0n) storage.set(slot, value);
+      }
+    }
+    state.set(addr, { nonce, balance, code, storage });
+  }
+  return state;
+}
+
+const codeHashCache = new WeakMap<Uint8Array, Uint8Array>();
+/** keccak256 of the account's code (cached per code buffer). */
+export function codeHashOf(a: AccountState): Uint8Array {
+  if (a.codeHash && a.codeHash.length === 32) return a.codeHash;
+  if (a.code.length === 0) return EMPTY_CODE_HASH;
+  let h = codeHashCache.get(a.code);
+  if (!h) { h = keccak_256(a.code); codeHashCache.set(a.code, h); }
+  return h;
+}
+
+/** The Merkle-Patricia root of a complete world state. */
+export function worldStateRoot(state: WorldState): Uint8Array {
+  const accounts: TrieAccount[] = [];
+  for (const [addr, a] of state) {
+    accounts.push({
+      address: hexToBytes(addr, 'address'),
+      nonce: a.nonce,
+      balance: a.balance,
+      codeHash: codeHashOf(a),
+      storage: a.storage,
+    });
+  }
+  return stateRoot(accounts);
+}
+
+export { MAX_U256 };
