@@ -31,6 +31,7 @@ import {
   newFrame, frameSetCode, frameSetInitCode, initCodeExtra, beginCreate, touchTarget, createAddress,
   precompileId, setActiveFrame, topGasLeft, topOutPtr, topOutLen, lastStatus, engineFault, clearEngineFault,
 } from './interpreter/calls';
+import { arenaMark, arenaReset } from './arena';
 import { runPrecompile, precompileCount, PC_OK, pcGasUsed, pcOutPtr, pcOutLen } from './precompiles/index';
 
 const BLOB_GAS_PER_BLOB: u64 = 131072; // EIP-4844
@@ -172,9 +173,13 @@ export function executeTx(t: usize, res: usize): i32 {
       touchTarget(target);
       gasLeft = execGas;
       if (pid != 0) {
-        if (runPrecompile(pid, fork, data, dataLen, execGas) == PC_OK) {
+        const mark = arenaMark();
+        const ok = runPrecompile(pid, fork, data, dataLen, execGas) == PC_OK;
+        arenaReset(mark);
+        if (ok) {
           gasLeft = execGas - pcGasUsed;
-          outPtr = pcOutPtr; outLen = pcOutLen;
+          memory.copy(retBuf, pcOutPtr, pcOutLen); // the arena space is free again: keep the output safe
+          outPtr = retBuf; outLen = pcOutLen;
           status = 2; // ST_RETURN
         } else {
           revertTo(jm);

@@ -23,6 +23,7 @@ import {
   journalMark, revertTo, logTruncate, logBytes, logCount, refund, setRefund, addRefund,
 } from '../state/txcache';
 import { codeInsert, buildJumpdests } from '../state/world';
+import { arenaMark, arenaReset } from '../arena';
 import { runPrecompile, precompileCount, PC_OK, pcGasUsed, pcOutPtr, pcOutLen } from '../precompiles/index';
 import { memArg, memExpand, MEM_OOG, wordToAddr, addrToWord, setCurMem, curMem, curMemSize, addrScratch } from './interpreter';
 
@@ -131,6 +132,7 @@ export function opCall(f: usize, op: u32): i32 {
   const m2 = memExpand(outOff, outLen, gas);
   if (m2 == MEM_OOG) return ST_OUT_OF_GAS;
   gas -= m2;
+  store<u32>(f + F_MEM_SIZE, <u32>curMemSize); // the loop reloads the size from the frame afterwards
 
   const to = scratch + 64;
   wordToAddr(to, tw);
@@ -183,7 +185,9 @@ export function opCall(f: usize, op: u32): i32 {
   const pid = precompileId(to);
   if (pid != 0) {
     const inPtr = curMem + <usize>(inLen == 0 ? 0 : inOff);
+    const mark = arenaMark(); // precompile scratch and output come from the arena
     const st = runPrecompile(pid, fork, inPtr, <u32>(inLen == 0 ? 0 : inLen), childGas);
+    arenaReset(mark);
     if (st == PC_OK) {
       const n = pcOutLen;
       memory.copy(retBuf, pcOutPtr, n);
@@ -298,6 +302,7 @@ export function opCreate(f: usize, op: u32): i32 {
   const m = memExpand(off, len, gas);
   if (m == MEM_OOG) return ST_OUT_OF_GAS;
   gas -= m;
+  store<u32>(f + F_MEM_SIZE, <u32>curMemSize); // the loop reloads the size from the frame afterwards
   if (load<u32>(f + F_STATIC) != 0) return ST_STATIC_VIOLATION;
 
   const init = curMem + <usize>(len == 0 ? 0 : off);
