@@ -17,7 +17,7 @@ import {
   ST_TX_FEE_CAP_TOO_LOW, ST_TX_BLOB_FEE_CAP_TOO_LOW, ST_TX_GAS_ALLOWANCE_EXCEEDED, ST_TX_INTRINSIC_GAS,
   ST_TX_BLOB_GAS_EXCEEDED,
 } from './status';
-import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, C_LEN } from './state/records';
+import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
   revertTo, txCommit, refund, fatal, logBase, logBytes, logCount,
@@ -26,7 +26,7 @@ import {
   F_KIND, F_GAS, F_MEM, F_INPUT, F_INPUT_LEN, F_ACCT, F_ADDRESS, F_CALLER, F_VALUE, F_JMARK,
   memBase, retBuf, setRetLen,
 } from './interpreter/frame';
-import { run, setCurMem } from './interpreter/interpreter';
+import { run, setCurMem, memoryFault, clearMemoryFault } from './interpreter/interpreter';
 import {
   newFrame, frameSetCode, frameSetInitCode, initCodeExtra, beginCreate, touchTarget, createAddress,
   precompileId, setActiveFrame, topGasLeft, topOutPtr, topOutLen, lastStatus, engineFault, clearEngineFault,
@@ -58,6 +58,7 @@ export function executeTx(t: usize, res: usize): i32 {
   setTx(t);
   txBegin();
   clearEngineFault();
+  clearMemoryFault();
   const gasLimit = load<u64>(t + TX_GAS_LIMIT);
   const type = load<u32>(t + TX_TYPE);
   const isCreate = (load<u32>(t + TX_FLAGS) & TXF_CREATE) != 0;
@@ -144,7 +145,8 @@ export function executeTx(t: usize, res: usize): i32 {
     createAddress(contract, t + TX_SENDER, nonce);
     const target = account(contract);
     warmAccount(target);
-    if (load<u64>(target + A_NONCE) != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0) {
+    if (load<u64>(target + A_NONCE) != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0
+      || (load<u32>(target + A_FLAGS) & AF_HAS_STORAGE) != 0) { // EIP-7610: storage also collides
       status = ST_CREATE_COLLISION; // all gas is consumed
     } else {
       const f = newFrame(0, initCodeExtra(dataLen));
@@ -208,6 +210,7 @@ export function executeTx(t: usize, res: usize): i32 {
       }
     }
   }
+  if (memoryFault) status = ST_FATAL_ARENA;
   if (engineFault != 0) status = engineFault;
   if (fatal != 0) status = fatal;
   if (status >= 0x60) return finish(res, status, 0, 0, 0, 0);

@@ -15,7 +15,7 @@ import {
 import { fork, scratch } from '../context';
 import { HOMESTEAD, TANGERINE, SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from '../fork';
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, AF_EXISTS, AF_CREATED, AF_WIPED, AF_DESTRUCTED, AF_TOUCHED,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, AF_EXISTS, AF_HAS_STORAGE, AF_CREATED, AF_WIPED, AF_DESTRUCTED, AF_TOUCHED,
   C_PTR, C_LEN, C_BITMAP,
 } from '../state/records';
 import {
@@ -325,7 +325,8 @@ export function opCreate(f: usize, op: u32): i32 {
     return ST_CONTINUE;
   }
   setNonce(sender, nonce + 1);
-  if (load<u64>(target + A_NONCE) != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0) {
+  if (load<u64>(target + A_NONCE) != 0 || load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0
+      || (load<u32>(target + A_FLAGS) & AF_HAS_STORAGE) != 0) { // EIP-7610: storage also collides
     // address collision: the gas handed to the creation is spent
     store<u64>(f + F_GAS, gas);
     pushWordU64(f, 0);

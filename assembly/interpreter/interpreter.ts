@@ -29,6 +29,10 @@ export const MEM_OOG: u64 = 0xffffffffffffffff;
 // @ts-ignore: decorator
 @inline const COLD_ACCOUNT_SURCHARGE: u64 = 2500; // EIP-2929: 2600 cold - 100 warm (in the table)
 
+/** Set when an expansion the gas paid for did not fit the worker's EVM memory region. */
+export let memoryFault: bool = false;
+export function clearMemoryFault(): void { memoryFault = false; }
+
 /** Memory of the running frame: base and size in bytes (a multiple of 32). */
 export let curMem: usize = 0;
 export let curMemSize: u64 = 0;
@@ -59,8 +63,9 @@ export function memExpand(off: u64, size: u64, gasLeft: u64): u64 {
   const cost = memCostWords(newWords) - memCostWords(oldWords);
   if (cost > gasLeft) return MEM_OOG;
   const newSize = newWords << 5;
-  // The arena is sized far above what any realistic gas limit can pay for; beyond it we report out-of-gas.
-  if (curMem + <usize>newSize > memLimit) return MEM_OOG;
+  // Affordable but beyond this worker's memory region: an engine limit, reported as such (never as a
+  // silent out-of-gas, which would be a wrong result).
+  if (curMem + <usize>newSize > memLimit) { memoryFault = true; return MEM_OOG; }
   memory.fill(curMem + <usize>curMemSize, 0, <usize>(newSize - curMemSize));
   curMemSize = newSize;
   return cost;

@@ -10,6 +10,8 @@
 // start, so a crafted hash collision can never merge two locations.
 
 // ---- account record (128 bytes) ----
+import { arenaAlloc } from '../arena';
+
 export const A_ADDR: usize = 0; // 20 bytes, as in Ethereum (big-endian)
 export const A_FLAGS: usize = 20; // u32, AF_*
 export const A_NONCE: usize = 24; // u64
@@ -28,6 +30,7 @@ export const AF_CREATED: u32 = 8; // created in this transaction (EIP-6780, SSTO
 export const AF_DESTRUCTED: u32 = 16; // SELFDESTRUCT executed, deleted at the end of the transaction
 export const AF_WIPED: u32 = 32; // storage wiped in this transaction: slot reads do not fall through
 export const AF_DIRTY: u32 = 64; // some field written in this transaction (conservative: never cleared on revert)
+export const AF_HAS_STORAGE: u32 = 128; // the pre-state holds storage for it (EIP-7610 collision check)
 
 // ---- storage record (128 bytes) ----
 export const S_ADDR: usize = 0; // 20 bytes
@@ -57,6 +60,8 @@ export const TD_GEN: usize = 8; // u32 current generation (never 0)
 export const TD_COUNT: usize = 12; // u32 live records
 export const TD_RECSIZE: usize = 16; // u32 record size
 export const TD_GENOFF: usize = 20; // u32 offset of the GEN word inside a record
+export const TD_NEXT: usize = 24; // u32 overflow table (transaction-cache tables only), 0 = none
+export const TD_GROW: usize = 28; // u32 1 = may chain overflow tables taken from this instance's arena
 export const TD_SIZE: usize = 32;
 
 /** Sets up a table descriptor at `td` over `cap` (power of two) records at `base`. */
@@ -69,12 +74,33 @@ export function tableInit(td: usize, base: usize, cap: u32, recSize: u32, genOff
   store<u32>(td + TD_COUNT, 0);
   store<u32>(td + TD_RECSIZE, recSize);
   store<u32>(td + TD_GENOFF, genOff);
+  store<u32>(td + TD_NEXT, 0);
+  store<u32>(td + TD_GROW, 0);
 }
 
-/** Empties a table in O(1). */
+/** Empties a table in O(1) (an overflow chain is dropped: its arena space is the caller's to reclaim). */
 export function tableClear(td: usize): void {
   store<u32>(td + TD_GEN, load<u32>(td + TD_GEN) + 1);
   store<u32>(td + TD_COUNT, 0);
+  store<u32>(td + TD_NEXT, 0);
+}
+
+/**
+ * Returns the table a new record goes into: `td` itself, or (for growable tables, once one is 3/4 full) an
+ * overflow table twice as large chained after it. Records never move, so pointers into them stay valid.
+ */
+function insertTable(td: usize): usize {
+  let t = td;
+  while (load<u32>(t + TD_NEXT) != 0) t = <usize>load<u32>(t + TD_NEXT);
+  const cap = load<u32>(t + TD_MASK) + 1;
+  if (load<u32>(t + TD_COUNT) * 4 < cap * 3) return t;
+  if (load<u32>(td + TD_GROW) == 0 || cap >= (1 << 28)) return 0;
+  const recSize = load<u32>(t + TD_RECSIZE);
+  const nt = arenaAlloc(TD_SIZE + <usize>cap * 2 * recSize);
+  if (nt == 0) return 0;
+  tableInit(nt, nt + TD_SIZE, cap * 2, recSize, load<u32>(t + TD_GENOFF));
+  store<u32>(t + TD_NEXT, <u32>nt);
+  return nt;
 }
 
 // @ts-ignore: decorator
@@ -115,60 +141,101 @@ export let tableInserted: bool = false;
 /** Set when an insert found the table full (a fatal resource error for the caller). */
 export let tableFull: bool = false;
 
-/** Finds the account record for `addr`; with `insert`, creates a zeroed one (key set). Returns 0 if absent/full. */
-export function acctFind(td: usize, addr: usize, insert: bool): usize {
+// @ts-ignore: decorator
+@inline function probeAcct(td: usize, addr: usize, h: u32): usize {
   const base = <usize>load<u32>(td + TD_BASE);
   const mask = load<u32>(td + TD_MASK);
   const gen = load<u32>(td + TD_GEN);
-  let i = <u32>hashAddr(addr) & mask;
-  tableInserted = false;
+  let i = h & mask;
   for (let n: u32 = 0; n <= mask; n++) {
     const r = base + (<usize>i << 7); // A_SIZE == 128
-    if (load<u32>(r + A_GEN) != gen) {
-      if (!insert) return 0;
-      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
-      memory.fill(r, 0, A_SIZE);
-      memory.copy(r + A_ADDR, addr, 20);
-      store<u32>(r + A_GEN, gen);
-      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
-      tableInserted = true;
-      return r;
-    }
+    if (load<u32>(r + A_GEN) != gen) return 0;
     if (addrEq(r + A_ADDR, addr)) return r;
     i = (i + 1) & mask;
   }
-  tableFull = true;
+  return 0;
+}
+
+/** The first free slot on `h`'s probe sequence in `td` (the caller made sure there is room). */
+function freeSlot(td: usize, h: u32, recShift: u32, genOff: usize): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = h & mask;
+  while (true) {
+    const r = base + (<usize>i << recShift);
+    if (load<u32>(r + genOff) != gen) {
+      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
+      return r;
+    }
+    i = (i + 1) & mask;
+  }
+  return 0;
+}
+
+/** Finds the account record for `addr`; with `insert`, creates a zeroed one (key set). Returns 0 if absent/full. */
+export function acctFind(td: usize, addr: usize, insert: bool): usize {
+  const h = <u32>hashAddr(addr);
+  tableInserted = false;
+  let t = td;
+  while (true) {
+    const r = probeAcct(t, addr, h);
+    if (r != 0) return r;
+    const next = <usize>load<u32>(t + TD_NEXT);
+    if (next == 0) break;
+    t = next;
+  }
+  if (!insert) return 0;
+  const it = insertTable(td);
+  if (it == 0) { tableFull = true; return 0; }
+  const r = freeSlot(it, h, 7, A_GEN);
+  memory.fill(r, 0, A_SIZE);
+  memory.copy(r + A_ADDR, addr, 20);
+  store<u32>(r + A_GEN, load<u32>(it + TD_GEN));
+  tableInserted = true;
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function probeStor(td: usize, addr: usize, slot: usize, h: u32): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = h & mask;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const r = base + (<usize>i << 7); // S_SIZE == 128
+    if (load<u32>(r + S_GEN) != gen) return 0;
+    if (wordEq(r + S_SLOT, slot) && addrEq(r + S_ADDR, addr)) return r;
+    i = (i + 1) & mask;
+  }
   return 0;
 }
 
 /** Finds the storage record for (addr, slot); slot is a u256 in LE limbs. */
 export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usize {
-  const base = <usize>load<u32>(td + TD_BASE);
-  const mask = load<u32>(td + TD_MASK);
-  const gen = load<u32>(td + TD_GEN);
-  let i = <u32>hashSlot(addr, slot) & mask;
+  const h = <u32>hashSlot(addr, slot);
   tableInserted = false;
-  for (let n: u32 = 0; n <= mask; n++) {
-    const r = base + (<usize>i << 7); // S_SIZE == 128
-    if (load<u32>(r + S_GEN) != gen) {
-      if (!insert) return 0;
-      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
-      memory.fill(r, 0, S_SIZE);
-      memory.copy(r + S_ADDR, addr, 20);
-      memory.copy(r + S_SLOT, slot, 32);
-      store<u32>(r + S_GEN, gen);
-      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
-      tableInserted = true;
-      return r;
-    }
-    if (wordEq(r + S_SLOT, slot) && addrEq(r + S_ADDR, addr)) return r;
-    i = (i + 1) & mask;
+  let t = td;
+  while (true) {
+    const r = probeStor(t, addr, slot, h);
+    if (r != 0) return r;
+    const next = <usize>load<u32>(t + TD_NEXT);
+    if (next == 0) break;
+    t = next;
   }
-  tableFull = true;
-  return 0;
+  if (!insert) return 0;
+  const it = insertTable(td);
+  if (it == 0) { tableFull = true; return 0; }
+  const r = freeSlot(it, h, 7, S_GEN);
+  memory.fill(r, 0, S_SIZE);
+  memory.copy(r + S_ADDR, addr, 20);
+  memory.copy(r + S_SLOT, slot, 32);
+  store<u32>(r + S_GEN, load<u32>(it + TD_GEN));
+  tableInserted = true;
+  return r;
 }
 
-/** Finds the code entry for a 32-byte code hash. */
+/** Finds the code entry for a 32-byte code hash (a shared table: no overflow chain). */
 export function codeFind(td: usize, hash: usize, insert: bool): usize {
   const base = <usize>load<u32>(td + TD_BASE);
   const mask = load<u32>(td + TD_MASK);

@@ -5,10 +5,10 @@ import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, A_SIZE,
   AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY,
   S_ADDR, S_FLAGS, S_SLOT, S_VALUE, S_ORIG, S_SIZE, SF_WARM, SF_DIRTY,
-  C_HASH, TD_SIZE, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
+  C_HASH, TD_SIZE, TD_GROW, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
 } from './records';
 import { lowerAccount, lowerStorage, commitAccount, commitStorage, emptyCode, emptyCodeHash } from './world';
-import { arenaAlloc } from '../arena';
+import { arenaAlloc, arenaMark, arenaReset } from '../arena';
 import { isZero } from '../u256';
 import * as u from '../u256';
 
@@ -31,7 +31,7 @@ const ACCT_CAP: u32 = 1 << 15;
 const STOR_CAP: u32 = 1 << 16;
 const TSTOR_CAP: u32 = 1 << 14;
 const JOURNAL_CAP: u32 = 1 << 18;
-const LOG_CAP: usize = 8 << 20;
+const LOG_CAP: usize = 1 << 20;
 
 let acctTD: usize = 0;
 let storTD: usize = 0;
@@ -42,9 +42,19 @@ let storList: usize = 0;
 let storCount: u32 = 0;
 let journal: usize = 0;
 let journalTop: u32 = 0;
+let journalCap: u32 = 0;
+let acctListCap: u32 = 0;
+let storListCap: u32 = 0;
+// the initial (arena-start) blocks, restored at every txBegin
+let journal0: usize = 0;
+let acctList0: usize = 0;
+let storList0: usize = 0;
 let dummy: usize = 0;
+let txArenaMark: usize = 0;
 
 export let logBase: usize = 0;
+let logBase0: usize = 0;
+let logCap: usize = 0;
 export let logBytes: u32 = 0;
 export let logCount: u32 = 0;
 /** Refund counter (EIP-2200/3529); may go negative inside a transaction. */
@@ -71,11 +81,23 @@ export function txCacheInit(): bool {
   tableInit(acctTD, a, ACCT_CAP, <u32>A_SIZE, 104);
   tableInit(storTD, s, STOR_CAP, <u32>S_SIZE, 124);
   tableInit(tstorTD, t, TSTOR_CAP, <u32>S_SIZE, 124);
+  // These three may chain overflow tables from the arena; the space is reclaimed at the next txBegin.
+  store<u32>(acctTD + TD_GROW, 1);
+  store<u32>(storTD + TD_GROW, 1);
+  store<u32>(tstorTD + TD_GROW, 1);
+  journal0 = journal; acctList0 = acctList; storList0 = storList; logBase0 = logBase;
   return true;
 }
 
 /** Starts a transaction: empties the cache, journal, logs, transient storage and refund counter. */
 export function txBegin(): void {
+  // Everything the arena handed out after init is per-transaction; the mark is taken once init is over.
+  if (txArenaMark == 0) txArenaMark = arenaMark();
+  arenaReset(txArenaMark);
+  journal = journal0; journalCap = JOURNAL_CAP;
+  acctList = acctList0; acctListCap = ACCT_CAP;
+  storList = storList0; storListCap = STOR_CAP;
+  logBase = logBase0; logCap = LOG_CAP;
   tableClear(acctTD);
   tableClear(storTD);
   tableClear(tstorTD);
@@ -104,6 +126,7 @@ export function account(addr: usize): usize {
   if (r == 0) return setFatal(0x61);
   if (tableInserted) {
     lowerAccount(r);
+    if (acctCount == acctListCap) acctList = growList(acctList, acctListCap), acctListCap <<= 1;
     store<u32>(acctList + (<usize>acctCount << 2), <u32>r);
     acctCount++;
   }
@@ -113,8 +136,20 @@ export function account(addr: usize): usize {
 /** Like `account` but returns 0 for an address the transaction has not cached (no load). */
 export function cachedAccount(addr: usize): usize { return acctFind(acctTD, addr, false); }
 
+/** Moves a full u32 list into an arena block twice as large (reclaimed at the next txBegin). */
+function growList(list: usize, cap: u32): usize {
+  const n = arenaAlloc(<usize>cap << 3);
+  if (n == 0) { setFatal(0x60); return list; }
+  memory.copy(n, list, <usize>cap << 2);
+  return n;
+}
+
 function jpush(kind: u32, rec: usize): usize {
-  if (journalTop >= JOURNAL_CAP) { setFatal(0x60); journalTop = 0; }
+  if (journalTop >= journalCap) {
+    const n = arenaAlloc(<usize>journalCap * 2 * J_SIZE);
+    if (n == 0) { setFatal(0x60); journalTop = 0; }
+    else { memory.copy(n, journal, <usize>journalCap * J_SIZE); journal = n; journalCap <<= 1; }
+  }
   const j = journal + <usize>journalTop * J_SIZE;
   journalTop++;
   store<u32>(j + J_KIND, kind);
@@ -203,6 +238,7 @@ export function storage(r: usize, slot: usize): usize {
     if ((load<u32>(r + A_FLAGS) & (AF_WIPED | AF_CREATED)) != 0) memory.fill(s + S_VALUE, 0, 32);
     else lowerStorage(r + A_ADDR, slot, load<u32>(r + A_EPOCH), s + S_VALUE);
     memory.copy(s + S_ORIG, s + S_VALUE, 32);
+    if (storCount == storListCap) storList = growList(storList, storListCap), storListCap <<= 1;
     store<u32>(storList + (<usize>storCount << 2), <u32>s);
     storCount++;
   }
@@ -275,7 +311,14 @@ export const LOG_HDR: u32 = 32;
 /** Appends a log; topics are read from `topics` as LE words spaced `stride` bytes apart (stack order). */
 export function logAppend(addr: usize, topics: usize, n: u32, stride: isize, data: usize, len: u32): bool {
   const size = (LOG_HDR + n * 32 + len + 7) & ~7;
-  if (<usize>logBytes + size > LOG_CAP) { setFatal(0x60); return false; }
+  while (<usize>logBytes + size > logCap) {
+    // grow into the per-transaction part of the arena (reclaimed at the next txBegin)
+    const nb = arenaAlloc(logCap * 2);
+    if (nb == 0) { setFatal(0x60); return false; }
+    memory.copy(nb, logBase, logBytes);
+    logBase = nb;
+    logCap *= 2;
+  }
   const p = logBase + logBytes;
   memory.copy(p, addr, 20);
   store<u32>(p + 20, n);

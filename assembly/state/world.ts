@@ -6,7 +6,7 @@
 // Every read a transaction makes of state it has not yet cached goes through `lowerAccount` /
 // `lowerStorage`: the one place where the parallel executor substitutes the multi-version memory.
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, AF_EXISTS,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
   S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, TD_SIZE,
   acctFind, storFind, codeFind, tableInserted,
 } from './records';
@@ -127,6 +127,8 @@ export function baseLoadStorage(addr: usize, slot: usize, value: usize): usize {
   const r = storFind(baseStor, addr, slot, true);
   if (r == 0) return 0;
   memory.copy(r + S_VALUE, value, 32);
+  const a = acctFind(baseAcct, addr, false);
+  if (a != 0) store<u32>(a + A_FLAGS, load<u32>(a + A_FLAGS) | AF_HAS_STORAGE);
   return r;
 }
 
@@ -137,7 +139,8 @@ export function lowerAccount(r: usize): void {
   let src = acctFind(ovAcct, r + A_ADDR, false);
   if (src == 0) src = acctFind(baseAcct, r + A_ADDR, false);
   if (src != 0 && (load<u32>(src + A_FLAGS) & AF_EXISTS) != 0) {
-    store<u32>(r + A_FLAGS, AF_EXISTS);
+    // base storage is visible only at epoch 0, and only the base state knows whether it has any
+    store<u32>(r + A_FLAGS, AF_EXISTS | (load<u32>(src + A_EPOCH) == 0 ? load<u32>(src + A_FLAGS) & AF_HAS_STORAGE : 0));
     store<u64>(r + A_NONCE, load<u64>(src + A_NONCE));
     memory.copy(r + A_BALANCE, src + A_BALANCE, 32);
     memory.copy(r + A_CODEHASH, src + A_CODEHASH, 32);
@@ -173,7 +176,7 @@ export function commitAccount(r: usize, exists: bool, epoch: u32): bool {
   if (o == 0) return false;
   store<u32>(o + A_EPOCH, epoch);
   if (exists) {
-    store<u32>(o + A_FLAGS, AF_EXISTS);
+    store<u32>(o + A_FLAGS, AF_EXISTS | (epoch == 0 ? load<u32>(r + A_FLAGS) & AF_HAS_STORAGE : 0));
     store<u64>(o + A_NONCE, load<u64>(r + A_NONCE));
     memory.copy(o + A_BALANCE, r + A_BALANCE, 32);
     memory.copy(o + A_CODEHASH, r + A_CODEHASH, 32);

@@ -61,6 +61,7 @@ export function logsHash(logs: Log[]): Uint8Array {
 }
 
 const EMPTY_LOGS = logsHash([]);
+const MIB = 1 << 20;
 
 interface Ctx { file: string; caseName: string }
 
@@ -99,7 +100,12 @@ export function runStateTests(opts: { path?: string; fork?: string; filter?: str
   const known = loadKnownStateFailures();
   const base = statSync(path).isDirectory() ? path : dirname(path);
   const testsRoot = path.includes('GeneralStateTests') ? path.slice(0, path.indexOf('GeneralStateTests') + 'GeneralStateTests'.length) : base;
-  const engine = new Engine({ accounts: 1 << 12, slots: 1 << 15, codes: 1 << 12, codeHeapBytes: 32 << 20, inputBytes: 8 << 20 });
+  // One sequential instance, sized for the suite's extremes: 1,024 nested frames with 1 MB of memory each
+  // (static_Call1MB1024Calldepth) and ~300k transient slots in one transaction (run_until_out_of_gas).
+  const engine = new Engine({
+    accounts: 1 << 12, slots: 1 << 15, codes: 1 << 12, codeHeapBytes: 32 * MIB, inputBytes: 8 * MIB,
+    evmMemoryBytes: 1100 * MIB, frameBytes: 96 * MIB, arenaBytes: 2800 * MIB,
+  });
 
   const record = (dir: string, id: string, ok: boolean, reason: string): void => {
     let d = result.byDir.get(dir);
