@@ -3,9 +3,9 @@
 // `init`; the shared regions (state tables, code store, fork tables, block input) are laid out by the
 // TypeScript side and described by the descriptor block `desc` (state/world.ts WD_*).
 import { arenaInit, arenaAlloc, arenaFree } from './arena';
-import { u256Init } from './u256';
+import { u256Init, isZero as u256IsZero } from './u256';
 import { keccak256 } from './keccak';
-import { txCacheInit } from './state/txcache';
+import { txCacheInit, txBegin, account, addBalance, txCommit } from './state/txcache';
 import { worldAttach, codeHeapInit, codeInsert, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, WD_TABLES } from './state/world';
 import { tableInit, tableClear } from './state/records';
 import { buildTables } from './gas/tables';
@@ -84,3 +84,15 @@ export function beginBlock(envPtr: usize): void {
 export function useEnv(envPtr: usize): void { setEnv(envPtr); }
 
 export function clearTable(td: usize): void { tableClear(td); }
+
+/**
+ * Credits `amount` (u256 LE limbs) to `addr` in the block overlay, outside any transaction: withdrawals
+ * (EIP-4895) and pre-Merge block rewards. A zero amount leaves the state unchanged. Returns false if the
+ * overlay is full.
+ */
+export function creditBalance(addr: usize, amount: usize): bool {
+  txBegin();
+  if (u256IsZero(amount)) return true;
+  addBalance(account(addr), amount);
+  return txCommit(false);
+}

@@ -291,6 +291,14 @@ export class Engine {
     return align(q, 32);
   }
 
+  /** Credits wei to an address in the block overlay (withdrawals, block rewards). */
+  credit(address: Uint8Array, amount: bigint): void {
+    const st = this.staging;
+    this.u8().set(address, st);
+    writeWord(this.dv(), st + 32, amount);
+    if (!this.fns.creditBalance(st, st + 32)) throw new ExecutionError('ENGINE_TABLE_FULL', 'block overlay full');
+  }
+
   /** Runs one transaction (written at `txPtr`) on the current overlay; reads its result. */
   runTx(txPtr: number, resPtr: number): TxResult {
     const status = this.fns.executeTx(txPtr, resPtr);

@@ -30,6 +30,7 @@ export interface EngineExports {
   beginBlock(env: number): void;
   useEnv(env: number): void;
   executeTx(tx: number, res: number): number;
+  creditBalance(addr: number, amount: number): number;
   keccak256(ptr: number, len: number, out: number): void;
 }
 
