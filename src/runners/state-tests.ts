@@ -134,7 +134,7 @@ export function runStateTests(opts: { path?: string; fork?: string; filter?: str
       continue;
     }
     for (const [name, test] of Object.entries(json)) {
-      const cases = test?.post?.[forkLabel === 'Cancun' ? 'Cancun' : forkLabel];
+      const cases = test?.post?.[forkLabel];
       if (!Array.isArray(cases)) continue;
       let pre: WorldState | undefined;
       let preErr: string | undefined;
@@ -238,6 +238,20 @@ function describeChanges(pre: WorldState, post: WorldState): string {
   return out.join('; ').slice(0, 1500);
 }
 
+const OLDER_FORKS = ['Frontier', 'Homestead', 'Byzantium', 'Constantinople', 'ConstantinopleFix', 'Istanbul', 'Berlin', 'London', 'Paris', 'Shanghai'];
+
+function mergeResults(a: StateRunResult, b: StateRunResult): StateRunResult {
+  const byDir = new Map(a.byDir);
+  for (const [k, v] of b.byDir) {
+    const d = byDir.get(k) ?? { passed: 0, failed: 0, known: 0 };
+    byDir.set(k, { passed: d.passed + v.passed, failed: d.failed + v.failed, known: d.known + v.known });
+  }
+  return {
+    passed: a.passed + b.passed, failed: a.failed + b.failed, knownFailed: a.knownFailed + b.knownFailed,
+    knownPassed: [...a.knownPassed, ...b.knownPassed], failures: [...a.failures, ...b.failures], byDir, missing: a.missing ?? b.missing,
+  };
+}
+
 /** Command line: prints per-directory counts and ends with `N passed, M failed`. */
 export function main(argv = process.argv.slice(2)): number {
   let path: string | undefined;
@@ -252,12 +266,14 @@ export function main(argv = process.argv.slice(2)): number {
     else path = resolve(a);
   }
   const t0 = performance.now();
-  const r = runStateTests({ path, fork, filter, verbose });
+  // `--fork older`: every fork before Cancun that the suite has cases for, summed.
+  const forks = fork === 'older' ? OLDER_FORKS : [fork];
+  const r = forks.map((f) => runStateTests({ path, fork: f, filter, verbose })).reduce(mergeResults);
   if (r.missing) {
     console.log(`ethereum-tests not found at ${r.missing} (set PAREVM_SHARED)`);
     return 0;
   }
-  console.log(`GeneralStateTests (${fork ?? 'Cancun'}) from ${path ?? defaultStateTestsPath()}`);
+  console.log(`GeneralStateTests (${fork === 'older' ? OLDER_FORKS.join(', ') : fork ?? 'Cancun'}) from ${path ?? defaultStateTestsPath()}`);
   for (const [dir, d] of [...r.byDir].sort()) {
     console.log(`  ${d.failed ? 'FAIL' : 'ok  '} ${dir.padEnd(48)} ${d.passed} passed, ${d.failed} failed${d.known ? `, ${d.known} known failures` : ''}`);
   }
