@@ -15,7 +15,7 @@ import { setTables, setScratch, setEnv } from './context';
 import { executeTx } from './tx';
 
 export {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS,
   S_ADDR, S_SLOT, S_VALUE, S_EPOCH, S_GEN, S_SIZE, C_HASH, C_PTR, C_LEN, C_SIZE,
   TD_BASE, TD_MASK, TD_GEN, TD_COUNT, TD_SIZE,
 } from './state/records';

@@ -20,7 +20,7 @@ import {
 import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
-  revertTo, txCommit, refund, fatal, logBase, logBytes, logCount,
+  revertTo, txCommit, refund, fatal, logBase, logBytes, logCount, balanceOf,
 } from './state/txcache';
 import {
   F_KIND, F_GAS, F_MEM, F_INPUT, F_INPUT_LEN, F_ACCT, F_ADDRESS, F_CALLER, F_VALUE, F_JMARK,
@@ -99,7 +99,8 @@ export function executeTx(t: usize, res: usize): i32 {
     ov = ov || addOv(cost, cost, tmp);
   }
   ov = ov || addOv(cost, cost, t + TX_VALUE);
-  if (ov || u.lt(sender + A_BALANCE, cost)) return finish(res, ST_TX_INSUFFICIENT_FUNDS, 0, 0, 0, 0);
+  if (!ov) balanceOf(sender, tmp);
+  if (ov || u.lt(tmp, cost)) return finish(res, ST_TX_INSUFFICIENT_FUNDS, 0, 0, 0, 0);
 
   // ---- 2. pre-execute ----
   setNonce(sender, nonce + 1);

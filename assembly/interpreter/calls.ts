@@ -20,7 +20,7 @@ import {
 } from '../state/records';
 import {
   account, warmAccount, setFlags, touch, addBalance, subBalance, setBalance, setNonce, setCode, isEmpty,
-  journalMark, revertTo, logTruncate, logBytes, logCount, refund, setRefund, addRefund,
+  journalMark, revertTo, logTruncate, logBytes, logCount, refund, setRefund, addRefund, balanceOf, balanceIsZero,
 } from '../state/txcache';
 import { codeInsert, buildJumpdests } from '../state/world';
 import { arenaMark, arenaReset } from '../arena';
@@ -165,7 +165,8 @@ export function opCall(f: usize, op: u32): i32 {
   store<u32>(f + F_SP, <u32>newSp);
   const parentAcct = <usize>load<u32>(f + F_ACCT);
   const depth = load<u32>(f + F_DEPTH);
-  if (depth + 1 > 1024 || (valueNonZero && u.lt(parentAcct + A_BALANCE, vw))) {
+  if (valueNonZero) balanceOf(parentAcct, scratch + 544);
+  if (depth + 1 > 1024 || (valueNonZero && u.lt(scratch + 544, vw))) {
     store<u64>(f + F_GAS, gas + childGas);
     pushWordU64(f, 0);
     return ST_CONTINUE;
@@ -319,7 +320,8 @@ export function opCreate(f: usize, op: u32): i32 {
   store<u32>(f + F_SP, <u32>newSp);
   const depth = load<u32>(f + F_DEPTH);
   const nonce = load<u64>(sender + A_NONCE);
-  if (u.lt(sender + A_BALANCE, vw) || nonce == 0xffffffffffffffff || depth + 1 > 1024) {
+  balanceOf(sender, scratch + 544);
+  if (u.lt(scratch + 544, vw) || nonce == 0xffffffffffffffff || depth + 1 > 1024) {
     store<u64>(f + F_GAS, gas + callGas);
     pushWordU64(f, 0);
     return ST_CONTINUE;
@@ -370,7 +372,7 @@ export function opSelfdestruct(f: usize): i32 {
   const self = <usize>load<u32>(f + F_ACCT);
   let dyn: u64 = 0;
   if (fork >= BERLIN && !warmAccount(br)) dyn += 2600;
-  if (fork >= SPURIOUS) { if (!alive(br) && !u.isZero(self + A_BALANCE)) dyn += 25000; }
+  if (fork >= SPURIOUS) { if (!alive(br) && !balanceIsZero(self)) dyn += 25000; }
   else if (fork >= TANGERINE) { if ((load<u32>(br + A_FLAGS) & AF_EXISTS) == 0) dyn += 25000; }
   if (gas < dyn) return ST_OUT_OF_GAS;
   gas -= dyn;
@@ -378,7 +380,7 @@ export function opSelfdestruct(f: usize): i32 {
   const sf = load<u32>(self + A_FLAGS);
   if (fork < LONDON && (sf & AF_DESTRUCTED) == 0) addRefund(24000);
   const bal = scratch; // the balance moves, so copy it first
-  u.copy(bal, self + A_BALANCE);
+  balanceOf(self, bal);
   if (fork >= CANCUN) {
     // EIP-6780: the account survives unless it was created in this transaction
     if (br != self) { subBalance(self, bal); addBalance(br, bal); }

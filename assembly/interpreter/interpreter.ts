@@ -20,8 +20,8 @@ import {
   TX_SENDER, TX_BLOB_HASHES, TX_BLOB_COUNT,
 } from '../context';
 import { SPURIOUS, BERLIN } from '../fork';
-import { A_BALANCE, A_CODE, A_CODEHASH, A_FLAGS, AF_EXISTS, C_PTR, C_LEN } from '../state/records';
-import { account, warmAccount, logAppend, tload, tstore, isEmpty } from '../state/txcache';
+import { A_CODE, A_FLAGS, AF_EXISTS, C_HASH, C_PTR, C_LEN } from '../state/records';
+import { account, warmAccount, logAppend, tload, tstore, isEmpty, balanceOf } from '../state/txcache';
 import { opSload, opSstore } from './storage';
 import { opCall, opCreate, opSelfdestruct, frameHalt, activeFrame } from './calls';
 
@@ -201,7 +201,7 @@ export function run(f0: usize): i32 {
             if (gas < COLD_ACCOUNT_SURCHARGE) { status = ST_OUT_OF_GAS; break; }
             gas -= COLD_ACCOUNT_SURCHARGE;
           }
-          u.copy(a, r + A_BALANCE);
+          balanceOf(r, a);
           continue;
         }
         case 0x32: addrToWord(sp, tx + TX_SENDER); sp += 32; continue;
@@ -261,7 +261,7 @@ export function run(f0: usize): i32 {
           }
           if (op == 0x3b) setWordU64(a, <u64>load<u32>(<usize>load<u32>(r + A_CODE) + C_LEN));
           else if ((load<u32>(r + A_FLAGS) & AF_EXISTS) == 0 || isEmpty(r)) u.setZero(a);
-          else u.loadBE(a, r + A_CODEHASH, 32);
+          else u.loadBE(a, <usize>load<u32>(r + A_CODE) + C_HASH, 32);
           continue;
         }
         case 0x3c: { // EXTCODECOPY addr, dst, off, len
@@ -305,7 +305,7 @@ export function run(f0: usize): i32 {
         case 0x44: u.copy(sp, env + ENV_PREVRANDAO); sp += 32; continue;
         case 0x45: setWordU64(sp, load<u64>(env + ENV_GAS_LIMIT)); sp += 32; continue;
         case 0x46: setWordU64(sp, load<u64>(env + ENV_CHAIN_ID)); sp += 32; continue;
-        case 0x47: u.copy(sp, <usize>load<u32>(f + F_ACCT) + A_BALANCE); sp += 32; continue;
+        case 0x47: balanceOf(<usize>load<u32>(f + F_ACCT), sp); sp += 32; continue;
         case 0x48: u.copy(sp, env + ENV_BASE_FEE); sp += 32; continue;
         case 0x49: { // BLOBHASH
           const n = <u64>load<u32>(tx + TX_BLOB_COUNT);

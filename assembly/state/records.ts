@@ -15,9 +15,11 @@ import { arenaAlloc } from '../arena';
 export const A_ADDR: usize = 0; // 20 bytes, as in Ethereum (big-endian)
 export const A_FLAGS: usize = 20; // u32, AF_*
 export const A_NONCE: usize = 24; // u64
+// Base state and overlay: the balance. Transaction cache: the change the transaction made to it (mod 2^256),
+// so crediting an account (a transfer, the coinbase fee) never has to read its balance.
 export const A_BALANCE: usize = 32; // u256, 4 LE limbs
-export const A_CODEHASH: usize = 64; // 32 bytes, big-endian
-export const A_CODE: usize = 96; // u32 pointer to the code entry (never 0 once resolved)
+export const A_LOWER_BAL: usize = 64; // u256: transaction cache only, the balance below the transaction once loaded
+export const A_CODE: usize = 96; // u32 pointer to the code entry (never 0 once resolved; its C_HASH is the code hash)
 export const A_EPOCH: usize = 100; // u32 storage epoch: bumped when the account's storage is wiped
 export const A_GEN: usize = 104; // u32 liveness stamp
 export const A_AUX: usize = 108; // u32 free for the layer (tx cache: journal depth of creation)
@@ -31,6 +33,7 @@ export const AF_DESTRUCTED: u32 = 16; // SELFDESTRUCT executed, deleted at the e
 export const AF_WIPED: u32 = 32; // storage wiped in this transaction: slot reads do not fall through
 export const AF_DIRTY: u32 = 64; // some field written in this transaction (conservative: never cleared on revert)
 export const AF_HAS_STORAGE: u32 = 128; // the pre-state holds storage for it (EIP-7610 collision check)
+export const AF_BAL_LOADED: u32 = 256; // transaction cache: A_LOWER_BAL holds the balance below the transaction
 
 // ---- storage record (128 bytes) ----
 export const S_ADDR: usize = 0; // 20 bytes

@@ -2,12 +2,12 @@
 // arena, with a journal so that a failed call frame reverts exactly its own changes. Reset per transaction
 // in O(1) (generation bump). Also holds transient storage (EIP-1153), the log buffer and the refund counter.
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, A_SIZE,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_LOWER_BAL, A_CODE, A_EPOCH, A_SIZE, AF_BAL_LOADED,
   AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY,
   S_ADDR, S_FLAGS, S_SLOT, S_VALUE, S_ORIG, S_SIZE, SF_WARM, SF_DIRTY,
   C_HASH, TD_SIZE, TD_GROW, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
 } from './records';
-import { lowerAccount, lowerStorage, commitAccount, commitStorage, emptyCode, emptyCodeHash } from './world';
+import { lowerAccount, lowerBalance, lowerStorage, commitAccount, commitStorage, emptyCode } from './world';
 import { arenaAlloc, arenaMark, arenaReset } from '../arena';
 import { isZero } from '../u256';
 import * as u from '../u256';
@@ -114,7 +114,7 @@ function setFatal(code: i32): usize {
   if (fatal == 0) fatal = code;
   memory.fill(dummy, 0, S_SIZE);
   store<u32>(dummy + A_CODE, <u32>emptyCode);
-  memory.copy(dummy + A_CODEHASH, emptyCodeHash(), 32);
+  store<u32>(dummy + A_FLAGS, AF_BAL_LOADED);
   return dummy;
 }
 
@@ -181,10 +181,41 @@ export function touch(r: usize): void {
   if ((f & AF_TOUCHED) == 0) setFlags(r, f | AF_TOUCHED);
 }
 
+/** Reads the balance below the transaction into the record, once (a read, not a change: never journaled). */
+export function loadBalance(r: usize): void {
+  const f = load<u32>(r + A_FLAGS);
+  if ((f & AF_BAL_LOADED) != 0) return;
+  lowerBalance(r + A_ADDR, r + A_LOWER_BAL);
+  store<u32>(r + A_FLAGS, f | AF_BAL_LOADED);
+}
+
+/** The account's current balance into `dst`. */
+export function balanceOf(r: usize, dst: usize): void {
+  loadBalance(r);
+  u.add(dst, r + A_LOWER_BAL, r + A_BALANCE);
+}
+
+/** Is the current balance zero? Decided without reading it when the transaction only credited the account. */
+export function balanceIsZero(r: usize): bool {
+  // Unloaded means nothing was debited, so a non-zero change is a credit and the balance is positive.
+  if ((load<u32>(r + A_FLAGS) & AF_BAL_LOADED) == 0 && !isZero(r + A_BALANCE)) return false;
+  loadBalance(r);
+  const d = r + A_BALANCE, l = r + A_LOWER_BAL;
+  // lower + delta == 0 (mod 2^256)  <=>  delta == -lower
+  let c: u64 = 1;
+  for (let i: usize = 0; i < 32; i += 8) {
+    const s = ~load<u64>(l + i) + c;
+    c = s == 0 && c == 1 ? 1 : 0;
+    if (s != load<u64>(d + i)) return false;
+  }
+  return true;
+}
+
 export function setBalance(r: usize, value: usize): void {
+  loadBalance(r);
   const j = jpush(J_BALANCE, r);
   memory.copy(j + J_OLD, r + A_BALANCE, 32);
-  memory.copy(r + A_BALANCE, value, 32);
+  u.sub(r + A_BALANCE, value, r + A_LOWER_BAL);
   store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
 }
 
@@ -198,8 +229,9 @@ export function addBalance(r: usize, amount: usize): void {
   store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
 }
 
-/** balance -= amount; the caller checked that it suffices. */
+/** balance -= amount; the caller checked that it suffices (so the balance is loaded). */
 export function subBalance(r: usize, amount: usize): void {
+  loadBalance(r);
   const j = jpush(J_BALANCE, r);
   memory.copy(j + J_OLD, r + A_BALANCE, 32);
   u.sub(r + A_BALANCE, r + A_BALANCE, amount);
@@ -217,15 +249,13 @@ export function setNonce(r: usize, n: u64): void {
 export function setCode(r: usize, code: usize): void {
   const j = jpush(J_CODE, r);
   store<u64>(j + J_AUX, <u64>load<u32>(r + A_CODE));
-  memory.copy(j + J_OLD, r + A_CODEHASH, 32);
   store<u32>(r + A_CODE, <u32>code);
-  memory.copy(r + A_CODEHASH, code + C_HASH, 32);
   store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
 }
 
 // @ts-ignore: decorator
 @inline export function isEmpty(r: usize): bool {
-  return load<u64>(r + A_NONCE) == 0 && isZero(r + A_BALANCE) && load<u32>(load<u32>(r + A_CODE) + 36) == 0; // C_LEN
+  return load<u64>(r + A_NONCE) == 0 && load<u32>(load<u32>(r + A_CODE) + 36) == 0 && balanceIsZero(r); // C_LEN
 }
 
 // ---- storage ----
@@ -291,13 +321,11 @@ export function revertTo(mark: u32): void {
     switch (load<u32>(j + J_KIND)) {
       case J_BALANCE: memory.copy(r + A_BALANCE, j + J_OLD, 32); break;
       case J_NONCE: store<u64>(r + A_NONCE, load<u64>(j + J_AUX)); break;
-      case J_FLAGS: store<u32>(r + A_FLAGS, (<u32>load<u64>(j + J_AUX)) | (load<u32>(r + A_FLAGS) & AF_DIRTY)); break;
+      // a revert never forgets what was read (AF_BAL_LOADED) nor that something was written (AF_DIRTY)
+      case J_FLAGS: store<u32>(r + A_FLAGS, (<u32>load<u64>(j + J_AUX)) | (load<u32>(r + A_FLAGS) & (AF_DIRTY | AF_BAL_LOADED))); break;
       case J_STORAGE: memory.copy(r + S_VALUE, j + J_OLD, 32); break;
       case J_SFLAGS: store<u32>(r + S_FLAGS, (<u32>load<u64>(j + J_AUX)) | (load<u32>(r + S_FLAGS) & SF_DIRTY)); break;
-      case J_CODE:
-        store<u32>(r + A_CODE, <u32>load<u64>(j + J_AUX));
-        memory.copy(r + A_CODEHASH, j + J_OLD, 32);
-        break;
+      case J_CODE: store<u32>(r + A_CODE, <u32>load<u64>(j + J_AUX)); break;
       case J_TSTORE: memory.copy(r + S_VALUE, j + J_OLD, 32); break;
       default: break;
     }
@@ -347,16 +375,18 @@ export function txCommit(clearEmpty: bool): bool {
     if ((f & AF_DESTRUCTED) != 0 || (clearEmpty && (f & AF_TOUCHED) != 0 && (f & AF_EXISTS) != 0 && isEmpty(r))) {
       // Storage goes with the account: a later incarnation of the address starts at a fresh epoch.
       store<u32>(r + A_FLAGS, f & ~AF_EXISTS);
-      if (!commitAccount(r, false, epoch + 1)) return false;
+      if (!commitAccount(r, false, epoch + 1, 0)) return false;
       store<u32>(r + A_EPOCH, 0xffffffff); // storage of this record is not committed
       continue;
     }
+    if ((f & (AF_WIPED | AF_DIRTY)) == 0) continue;
+    const bal = r + A_LOWER_BAL; // the full balance, computed in place (the record is done with)
+    loadBalance(r);
+    u.add(bal, bal, r + A_BALANCE);
     if ((f & AF_WIPED) != 0) {
       store<u32>(r + A_EPOCH, epoch + 1);
-      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch + 1)) return false;
-    } else if ((f & AF_DIRTY) != 0) {
-      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch)) return false;
-    }
+      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch + 1, bal)) return false;
+    } else if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch, bal)) return false;
   }
   for (let i: u32 = 0; i < storCount; i++) {
     const s = <usize>load<u32>(storList + (<usize>i << 2));

@@ -6,7 +6,7 @@
 // Every read a transaction makes of state it has not yet cached goes through `lowerAccount` /
 // `lowerStorage`: the one place where the parallel executor substitutes the multi-version memory.
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODEHASH, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
   S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, TD_SIZE,
   acctFind, storFind, codeFind, tableInserted,
 } from './records';
@@ -116,9 +116,7 @@ export function baseLoadAccount(addr: usize, nonce: u64, balance: usize, code: u
   store<u32>(r + A_FLAGS, AF_EXISTS);
   store<u64>(r + A_NONCE, nonce);
   memory.copy(r + A_BALANCE, balance, 32);
-  const c = code == 0 ? emptyCode : code;
-  memory.copy(r + A_CODEHASH, c + C_HASH, 32);
-  store<u32>(r + A_CODE, <u32>c);
+  store<u32>(r + A_CODE, <u32>(code == 0 ? emptyCode : code));
   return r;
 }
 
@@ -134,7 +132,10 @@ export function baseLoadStorage(addr: usize, slot: usize, value: usize): usize {
 
 // ---- reads below the transaction (sequential mode: overlay, then base) ----
 
-/** Fills the keyed cache record `r` with the account as the layers below the transaction see it. */
+/**
+ * Fills the keyed cache record `r` with the account as the layers below the transaction see it: existence,
+ * nonce, code and storage epoch. The balance is read separately (`lowerBalance`), only when needed.
+ */
 export function lowerAccount(r: usize): void {
   let src = acctFind(ovAcct, r + A_ADDR, false);
   if (src == 0) src = acctFind(baseAcct, r + A_ADDR, false);
@@ -142,19 +143,23 @@ export function lowerAccount(r: usize): void {
     // base storage is visible only at epoch 0, and only the base state knows whether it has any
     store<u32>(r + A_FLAGS, AF_EXISTS | (load<u32>(src + A_EPOCH) == 0 ? load<u32>(src + A_FLAGS) & AF_HAS_STORAGE : 0));
     store<u64>(r + A_NONCE, load<u64>(src + A_NONCE));
-    memory.copy(r + A_BALANCE, src + A_BALANCE, 32);
-    memory.copy(r + A_CODEHASH, src + A_CODEHASH, 32);
     store<u32>(r + A_CODE, load<u32>(src + A_CODE));
     store<u32>(r + A_EPOCH, load<u32>(src + A_EPOCH));
   } else {
     store<u32>(r + A_FLAGS, 0);
     store<u64>(r + A_NONCE, 0);
-    memory.fill(r + A_BALANCE, 0, 32);
-    memory.copy(r + A_CODEHASH, EMPTY_HASH, 32);
     store<u32>(r + A_CODE, <u32>emptyCode);
     // A deleted account keeps its epoch so that storage written before the deletion stays invisible.
     store<u32>(r + A_EPOCH, src != 0 ? load<u32>(src + A_EPOCH) : 0);
   }
+}
+
+/** Writes to `dst` the balance of `addr` below the transaction. */
+export function lowerBalance(addr: usize, dst: usize): void {
+  let src = acctFind(ovAcct, addr, false);
+  if (src == 0) src = acctFind(baseAcct, addr, false);
+  if (src != 0) memory.copy(dst, src + A_BALANCE, 32);
+  else memory.fill(dst, 0, 32);
 }
 
 /** Writes to `dst` the value of (addr, slot) below the transaction, for an account at storage epoch `epoch`. */
@@ -170,22 +175,20 @@ export function lowerStorage(addr: usize, slot: usize, epoch: u32, dst: usize): 
 
 // ---- commit of a finished transaction (sequential mode) ----
 
-/** Writes a cache account record to the overlay. Returns false when the overlay is full. */
-export function commitAccount(r: usize, exists: bool, epoch: u32): bool {
+/** Writes a cache account record (balance: `balance`, a full value) to the overlay. False when the overlay is full. */
+export function commitAccount(r: usize, exists: bool, epoch: u32, balance: usize): bool {
   const o = acctFind(ovAcct, r + A_ADDR, true);
   if (o == 0) return false;
   store<u32>(o + A_EPOCH, epoch);
   if (exists) {
     store<u32>(o + A_FLAGS, AF_EXISTS | (epoch == 0 ? load<u32>(r + A_FLAGS) & AF_HAS_STORAGE : 0));
     store<u64>(o + A_NONCE, load<u64>(r + A_NONCE));
-    memory.copy(o + A_BALANCE, r + A_BALANCE, 32);
-    memory.copy(o + A_CODEHASH, r + A_CODEHASH, 32);
+    memory.copy(o + A_BALANCE, balance, 32);
     store<u32>(o + A_CODE, load<u32>(r + A_CODE));
   } else {
     store<u32>(o + A_FLAGS, 0);
     store<u64>(o + A_NONCE, 0);
     memory.fill(o + A_BALANCE, 0, 32);
-    memory.copy(o + A_CODEHASH, EMPTY_HASH, 32);
     store<u32>(o + A_CODE, <u32>emptyCode);
   }
   return true;

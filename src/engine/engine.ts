@@ -364,7 +364,7 @@ export class Engine {
         exists,
         nonce: dv.getBigUint64(r + abi.A_NONCE, true),
         balance: readWord(dv, r + abi.A_BALANCE),
-        codeHash: u8.slice(r + abi.A_CODEHASH, r + abi.A_CODEHASH + 32),
+        codeHash: u8.slice(codeEntry + abi.C_HASH, codeEntry + abi.C_HASH + 32),
         code: u8.slice(codePtr, codePtr + codeLen),
         epoch: dv.getUint32(r + abi.A_EPOCH, true),
         storage: new Map(),
