@@ -13,6 +13,12 @@ import { framesInit, } from './interpreter/frame';
 import { setAddrScratch } from './interpreter/interpreter';
 import { setTables, setScratch, setEnv } from './context';
 import { executeTx } from './tx';
+import {
+  txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
+  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE,
+} from './mv/txio';
+import { mvFull, clearMvFull, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
+import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
 
 export {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS,
@@ -35,6 +41,8 @@ export { FORK_COUNT } from './fork';
 export { executeTx, buildTables, tableInit, keccak256, codeHeapInit };
 
 let staging: usize = 0;
+let parScratch: usize = 0;
+export { TX_IO_SIZE, SET_ENTRY_SIZE, MV_DESC_SIZE, LOC_SIZE, V_SIZE };
 
 /**
  * Sets up this instance: its arena [arenaBase, arenaBase + arenaSize) and the shared descriptor block.
@@ -46,7 +54,8 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   staging = arenaAlloc(1 << 16);
   const scr = arenaAlloc(1024);
   const gp = arenaAlloc(32);
-  if (staging == 0 || scr == 0 || gp == 0) return 0;
+  parScratch = arenaAlloc(32);
+  if (staging == 0 || scr == 0 || gp == 0 || parScratch == 0) return 0;
   setScratch(gp, scr);
   setAddrScratch(arenaAlloc(32));
   u256Init();
@@ -96,3 +105,47 @@ export function creditBalance(addr: usize, amount: usize): bool {
   addBalance(account(addr), amount);
   return txCommit(false);
 }
+
+// ---- parallel execution (Block-STM): called by the worker threads and the coordinator ----
+
+/** Coordinator, before a parallel block: an empty multi-version table and version heap. */
+export { mvInit } from './mv/mvmemory';
+
+/** Every worker, before a parallel block: the shared regions of the block and this worker's output area. */
+export function parallelAttach(mvDesc: usize, txioBase: usize, out: usize, outSize: usize): void {
+  txioAttach(mvDesc, txioBase, out, outSize, parScratch);
+  clearMvFull();
+}
+
+/**
+ * Runs incarnation `inc` of transaction `j` (input and result records at tx/res). Returns its status, or
+ * ST_BLOCKED (0x62) when it read an ESTIMATE (`blockingTx()` names the writer to wait for), or an engine
+ * condition (>= 0x60) when a shared region ran out. On success its writes are in the multi-version memory,
+ * its read and write sets are published and its logs are copied to this worker's output area.
+ */
+export function executeIncarnation(j: u32, inc: u32, tx: usize, res: usize): i32 {
+  beginIncarnation(j, inc);
+  let st = executeTx(tx, res);
+  endParallel();
+  if (blockedOn >= 0) return 0x62;
+  if (st >= 0x60) return st;
+  if (mvFull || outFull) return 0x61;
+  const n = load<u32>(res + R_LOG_BYTES);
+  if (st < 0x40 && n > 0) {
+    const p = outAlloc(n);
+    if (p == 0) return 0x60;
+    memory.copy(p, <usize>load<u32>(res + R_LOGS), n);
+    store<u32>(res + R_LOGS, <u32>p);
+  }
+  store<u32>(res + R_OUTPUT_LEN, 0); // the output stays in the worker's arena; receipts do not need it
+  if (!publish()) return 0x61;
+  return st;
+}
+
+export function blockingTx(): i32 { return blockedOn; }
+export function wroteNewLocation(): bool { return lastWroteNew; }
+export function validateTx(j: u32): bool { return validate(j); }
+export function abortTx(j: u32): void { markEstimates(j); }
+
+/** Coordinator, after a parallel block of n transactions: the final values into the block overlay. */
+export function finalizeBlock(n: u32): bool { return finalizeToOverlay(n); }

@@ -15,8 +15,9 @@ import {
   ST_STOP, ST_CREATE_COLLISION, ST_OUT_OF_GAS, ST_FATAL_ARENA, ST_FATAL_TABLE,
   ST_TX_NONCE_TOO_LOW, ST_TX_NONCE_TOO_HIGH, ST_TX_NONCE_MAX, ST_TX_INSUFFICIENT_FUNDS, ST_TX_SENDER_NOT_EOA,
   ST_TX_FEE_CAP_TOO_LOW, ST_TX_BLOB_FEE_CAP_TOO_LOW, ST_TX_GAS_ALLOWANCE_EXCEEDED, ST_TX_INTRINSIC_GAS,
-  ST_TX_BLOB_GAS_EXCEEDED,
+  ST_TX_BLOB_GAS_EXCEEDED, ST_BLOCKED,
 } from './status';
+import { blockedOn } from './mv/txio';
 import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
@@ -211,6 +212,7 @@ export function executeTx(t: usize, res: usize): i32 {
       }
     }
   }
+  if (blockedOn >= 0) return finish(res, ST_BLOCKED, 0, 0, 0, 0);
   if (memoryFault) status = ST_FATAL_ARENA;
   if (engineFault != 0) status = engineFault;
   if (fatal != 0) status = fatal;

@@ -7,7 +7,7 @@ import { join, dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBlock, parseBlockHashes } from './block.js';
 import { parseState } from './state.js';
-import { createExecutor, type BlockResult } from './executor.js';
+import { createExecutor, type BlockResult, type Executor } from './executor.js';
 import { MAINNET, singleForkChain, type ChainConfig } from './chain.js';
 import { forkFromName, forkName, type Fork } from './forks.js';
 import { bytesToHex } from './hex.js';
@@ -24,7 +24,7 @@ function readJson(file: string): unknown {
   try { return JSON.parse(text); } catch (e) { throw new InputError(`malformed JSON: ${(e as Error).message}`, { file }); }
 }
 
-interface RunArgs { target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
+interface RunArgs { executor?: Executor; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
 
 function parseArgs(argv: string[]): RunArgs {
   const a: RunArgs = { target: '', workers: 1, json: false };
@@ -46,7 +46,7 @@ function parseArgs(argv: string[]): RunArgs {
 }
 
 /** Runs one block from files; returns the result and what was compared. */
-export function runFromFiles(args: RunArgs): { result: BlockResult; blockFile: string } {
+export async function runFromFiles(args: RunArgs): Promise<{ result: BlockResult; blockFile: string }> {
   let blockFile = resolve(args.target);
   let dir = dirname(blockFile);
   if (existsSync(blockFile) && statSync(blockFile).isDirectory()) { dir = blockFile; blockFile = join(dir, 'block.json'); }
@@ -69,10 +69,11 @@ export function runFromFiles(args: RunArgs): { result: BlockResult; blockFile: s
     if (args.fullState === undefined && (entry?.stateRootCheckable ?? idx.stateRootCheckable)) fullState = true;
   }
   const chain: ChainConfig = chainId !== undefined && chainId !== 1n ? { ...singleForkChain(fork ?? 12, chainId) } : MAINNET;
-  const ex = createExecutor({ workers: args.workers, chain });
+  const ex = args.executor ?? createExecutor({ workers: args.workers, chain });
+  if (args.executor) ex.options.chain = chain;
   try {
-    return { result: ex.execute({ block, state, blockHashes, fork, fullState }), blockFile };
-  } finally { ex.close(); }
+    return { result: await ex.execute({ block, state, blockHashes, fork, fullState }), blockFile };
+  } finally { if (!args.executor) await ex.close(); }
 }
 
 function summary(r: BlockResult, file: string): string {
@@ -81,7 +82,7 @@ function summary(r: BlockResult, file: string): string {
   const check = (k: keyof BlockResult['checks']): string => (r.checks[k] === undefined ? 'not checkable' : r.checks[k] ? 'match' : 'MISMATCH');
   const lines = [
     `block        ${basename(dirname(file))}/${basename(file)} (${forkName(r.fork)}, ${r.mode})`,
-    `transactions ${s.txs} (${r.receipts.filter((x) => x.status === 0).length} failed), re-executions ${s.reexecutions}`,
+    `transactions ${s.txs} (${r.receipts.filter((x) => x.status === 0).length} failed), ${s.workers} worker(s): re-executions ${s.reexecutions}, validations ${s.validations}, aborts ${s.aborts}, dependency waits ${s.dependencyWaits}`,
     `gas used     ${r.gasUsed}  [header: ${check('gasUsed')}]`,
     `time         ${s.ms.execute.toFixed(2)} ms executing (${mgas.toFixed(1)} Mgas/s), ${s.ms.total.toFixed(2)} ms in all (senders ${s.ms.senders.toFixed(1)}, load ${s.ms.load.toFixed(1)}, finalize ${s.ms.finalize.toFixed(1)})`,
     `logs bloom   [header: ${check('logsBloom')}]`,
@@ -110,13 +111,13 @@ function toJson(r: BlockResult): unknown {
 }
 
 /** Entry point; returns the exit code (0 all checks match, 1 a mismatch, 2 bad input or an unexecutable block). */
-export function main(argv = process.argv.slice(2)): number {
+export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd !== 'run') { console.error(USAGE); return cmd === undefined || cmd === '--help' || cmd === '-h' ? 0 : 2; }
   let args: RunArgs;
   try { args = parseArgs(rest); } catch (e) { console.error(`parevm: ${(e as Error).message}\n${USAGE}`); return 2; }
   try {
-    const { result, blockFile } = runFromFiles(args);
+    const { result, blockFile } = await runFromFiles(args);
     console.log(args.json ? JSON.stringify(toJson(result), null, 2) : summary(result, blockFile));
     return Object.values(result.checks).every((v) => v !== false) ? 0 : 1;
   } catch (e) {
@@ -125,4 +126,4 @@ export function main(argv = process.argv.slice(2)): number {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) process.exitCode = main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) main().then((c) => { process.exitCode = c; });

@@ -14,6 +14,11 @@ import { recoverSender, validateTxStatic } from './tx.js';
 import { logsBloom, orBlooms, receiptsRoot as computeReceiptsRoot, type Receipt } from './receipts.js';
 import { worldStateRoot, type AccountState, type WorldState } from './state.js';
 import { fakeExponential } from './runners/state-tests.js';
+import { Scheduler } from './parallel/scheduler.js';
+import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
+import { wasmModule } from './engine/wasm.js';
+import type { BlockTask, WorkerReport } from './parallel/worker.js';
+import type { TxResult } from './engine/engine.js';
 
 /** A block that cannot be executed as given (an invalid transaction, an unsupported feature). Nothing is returned of it. */
 export class BlockError extends ParevmError {
@@ -35,6 +40,12 @@ export interface ExecutorOptions {
   engine?: EngineOptions;
   /** Recover every sender from its signature and compare with `from` when the JSON has it. */
   verifySenders?: boolean;
+  /** Run a block in parallel even when it has fewer than 2 transactions per worker (tests). */
+  alwaysParallel?: boolean;
+  /** A pool of threads to use instead of piscina (browsers: Web Workers). */
+  pool?: WorkerPool;
+  /** Debug: random spins and yields inside the scheduler (determinism tests). */
+  chaos?: boolean;
 }
 
 /** What to execute. */
@@ -75,9 +86,26 @@ export interface BlockResult {
   diff: AccountChange[];
   /** Comparison with the header: true/false per value the header gives, absent when not checkable. */
   checks: { gasUsed?: boolean; logsBloom?: boolean; receiptsRoot?: boolean; stateRoot?: boolean };
-  /** Things the caller should know (e.g. rewards that could not be applied). */
+  /** Things the caller should know (e.g. rewards that could not be applied, a fallback to sequential). */
   notes: string[];
-  stats: { txs: number; executions: number; reexecutions: number; ms: { senders: number; load: number; execute: number; finalize: number; total: number } };
+  /** Why a block asked to run in parallel ran sequentially, if it did. */
+  fallback?: string;
+  stats: BlockStats;
+}
+
+/** Execution statistics of one block. */
+export interface BlockStats {
+  txs: number;
+  workers: number;
+  /** Incarnations run (a transaction's first execution included). */
+  executions: number;
+  reexecutions: number;
+  validations: number;
+  /** Validations that aborted an incarnation. */
+  aborts: number;
+  /** Times a transaction waited for another (it read an ESTIMATE). */
+  dependencyWaits: number;
+  ms: { senders: number; load: number; execute: number; finalize: number; total: number };
 }
 
 const GWEI = 1_000_000_000n;
@@ -103,11 +131,18 @@ function envFor(block: Block, fork: Fork, chain: ChainConfig, hashes?: Map<bigin
 }
 
 /** Executes blocks. */
+let engineCounter = 0;
+
 export class Executor {
   readonly options: ExecutorOptions;
   private engine?: Engine;
+  private engineId = 0;
+  private pool?: WorkerPool;
 
   constructor(options: ExecutorOptions = {}) { this.options = options; }
+
+  /** Worker threads this executor uses for parallel blocks (1 = sequential only). */
+  get workers(): number { return Math.max(1, this.options.workers ?? 1); }
 
   private engineFor(state: WorldState, txs: number): Engine {
     let slots = 0;
@@ -116,14 +151,28 @@ export class Executor {
     // Room for the pre-state plus what the block may add, at most 3/4 full.
     const accounts = pow2((state.size + txs * 4) * 2, 1 << 12);
     const wantSlots = pow2((slots + txs * 8) * 2, 1 << 14);
+    const workers = this.workers > 1 ? this.workers : 0;
+    const mvLocations = pow2((txs * 12 + slots) * 2, 1 << 16);
+    const mvHeapBytes = Math.max(64 << 20, txs * 4096);
+    const workerOutBytes = Math.max(32 << 20, Math.ceil((txs * 8192) / Math.max(workers, 1)));
+    const inputBytes = Math.max(64 << 20, txs * 2048);
     const e = this.engine;
-    if (e && e.opts.accounts >= accounts && e.opts.slots >= wantSlots) return e;
-    this.engine = new Engine({ ...this.options.engine, accounts, slots: wantSlots });
+    if (e && e.opts.accounts >= accounts && e.opts.slots >= wantSlots && e.opts.workers === workers
+      && e.opts.mvLocations >= mvLocations && e.opts.mvHeapBytes >= mvHeapBytes && e.opts.workerOutBytes >= workerOutBytes
+      && e.opts.inputBytes >= inputBytes) return e;
+    // Parallel blocks need one arena per worker: keep each smaller than the default so that they all fit 4 GiB.
+    const arena = workers > 0 ? { arenaBytes: 160 << 20, frameBytes: 48 << 20, evmMemoryBytes: 24 << 20 } : {};
+    this.engine = new Engine({ ...arena, ...this.options.engine, accounts, slots: wantSlots, workers, mvLocations, mvHeapBytes, workerOutBytes, inputBytes });
+    this.engineId = ++engineCounter;
     return this.engine;
   }
 
-  /** Runs a block. Throws BlockError (or InputError) for a block that cannot be executed; the pre-state is never modified. */
-  execute(input: ExecuteInput): BlockResult {
+  /**
+   * Runs a block, in parallel when the executor has workers and the block has enough transactions. Rejects with
+   * a BlockError (or InputError) for a block that cannot be executed; the pre-state object is never modified,
+   * and the executor stays usable for the next block.
+   */
+  async execute(input: ExecuteInput): Promise<BlockResult> {
     const t0 = performance.now();
     const chain = this.options.chain ?? MAINNET;
     const { block, state } = input;
@@ -161,18 +210,32 @@ export class Executor {
     engine.beginBlock(envFor(block, fork, chain, input.blockHashes));
     const t2 = performance.now();
 
-    // transactions, in order
+    // transactions: in parallel (Block-STM) when it can win, else in order on this thread
+    const stats: BlockStats = { txs: txs.length, workers: 1, executions: txs.length, reexecutions: 0, validations: 0, aborts: 0, dependencyWaits: 0, ms: { senders: 0, load: 0, execute: 0, finalize: 0, total: 0 } };
+    let results: TxResult[] | undefined;
+    let fallback: string | undefined;
+    let mode: BlockResult['mode'] = 'sequential';
+    if (this.workers > 1) {
+      if (txs.length < this.workers * 2 && !this.options.alwaysParallel) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
+      else {
+        const par = await this.runParallel(engine, txs, stats);
+        if ('fallback' in par) {
+          fallback = par.fallback;
+          engine.beginBlock(envFor(block, fork, chain, input.blockHashes)); // an empty overlay for the sequential run
+        } else { results = par.results; mode = 'parallel'; }
+      }
+      if (fallback) notes.push(`ran sequentially: ${fallback}`);
+    }
+    if (!results) results = this.runSequential(engine, txs);
+    // in order: validity, the block's gas limits, receipts
     const receipts: Receipt[] = [];
     let cumulative = 0n, blobGas = 0n;
-    let p = engine.inputBase;
-    const limit = engine.inputBase + engine.opts.inputBytes;
     for (let i = 0; i < txs.length; i++) {
-      const need = 512 + txs[i].tx.data.length + txs[i].tx.accessList.length * 64 + 32 * txs[i].tx.accessList.reduce((n, e) => n + e.storageKeys.length, 0);
-      if (p + need > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
-      engine.setBlockGasUsed(cumulative, blobGas);
-      const resPtr = engine.writeTx(p, txs[i]);
-      const r = engine.runTx(p, resPtr);
+      const r = results[i];
       if (!r.valid) throw new BlockError(STATUS_NAMES[r.status] ?? `STATUS_${r.status}`, `transaction ${i} is invalid: ${STATUS_NAMES[r.status] ?? r.status}`, i);
+      // (sequential runs check these per transaction; parallel runs could not, so they are checked here for both)
+      if (txs[i].tx.gasLimit > block.header.gasLimit - cumulative) throw new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${txs[i].tx.gasLimit} exceeds the ${block.header.gasLimit - cumulative} gas left in the block`, i);
+      if (blobGas + r.blobGasUsed > 786432n) throw new BlockError('TOO_MANY_BLOBS', `transaction ${i}: the block's blob gas would exceed 786432`, i);
       cumulative += r.gasUsed;
       blobGas += r.blobGasUsed;
       receipts.push({
@@ -206,15 +269,107 @@ export class Executor {
     if (h.receiptsRoot && rr) checks.receiptsRoot = bytesEqual(h.receiptsRoot, rr);
     if (h.stateRoot && stateRoot) checks.stateRoot = bytesEqual(h.stateRoot, stateRoot);
     const t4 = performance.now();
-    return {
-      fork, mode: 'sequential', gasUsed: cumulative, blobGasUsed: blobGas, receipts, logsBloom: bloom, receiptsRoot: rr,
-      stateRoot, diff, checks, notes,
-      stats: { txs: txs.length, executions: txs.length, reexecutions: 0, ms: { senders: t1 - t0, load: t2 - t1, execute: t3 - t2, finalize: t4 - t3, total: t4 - t0 } },
-    };
+    stats.ms = { senders: t1 - t0, load: t2 - t1, execute: t3 - t2, finalize: t4 - t3, total: t4 - t0 };
+    return { fork, mode, gasUsed: cumulative, blobGasUsed: blobGas, receipts, logsBloom: bloom, receiptsRoot: rr, stateRoot, diff, checks, notes, fallback, stats };
   }
 
-  /** Releases the engine. */
-  close(): void { this.engine = undefined; }
+  /** The transactions one after another on this thread; the block overlay carries each one's writes forward. */
+  private runSequential(engine: Engine, txs: ExecTx[]): TxResult[] {
+    const out: TxResult[] = [];
+    let cumulative = 0n, blobGas = 0n;
+    let p = engine.inputBase;
+    const limit = engine.inputBase + engine.opts.inputBytes;
+    for (let i = 0; i < txs.length; i++) {
+      const need = 512 + txs[i].tx.data.length + 64 * txs[i].tx.accessList.reduce((n, e) => n + 1 + e.storageKeys.length, 0);
+      if (p + need > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
+      engine.setBlockGasUsed(cumulative, blobGas);
+      const resPtr = engine.writeTx(p, txs[i]);
+      const r = engine.runTx(p, resPtr);
+      out.push(r);
+      if (!r.valid) break; // the block is invalid: the caller reports this transaction
+      cumulative += r.gasUsed;
+      blobGas += r.blobGasUsed;
+    }
+    return out;
+  }
+
+  private async poolFor(n: number): Promise<WorkerPool> {
+    if (this.options.pool) return this.options.pool;
+    if (!this.pool || this.pool.size !== n) {
+      await this.pool?.close();
+      this.pool = await createPiscinaPool(n);
+    }
+    return this.pool;
+  }
+
+  /**
+   * Block-STM over the worker pool. Returns the per-transaction results, or a reason to run sequentially
+   * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
+   * discards its pool and stays usable.
+   */
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats): Promise<{ results: TxResult[] } | { fallback: string }> {
+    const L = engine.parallel!;
+    const abi = engine.abi;
+    const n = txs.length;
+    const al = (x: number) => Math.ceil(x / 64) * 64;
+    let p = al(engine.inputBase);
+    const txTable = p; p = al(p + n * 8);
+    const txio = p; p = al(p + n * abi.TX_IO_SIZE);
+    const results = p; p = al(p + n * abi.R_SIZE);
+    const sched = p; p = al(p + Scheduler.bytesFor(n));
+    const haltWord = p; p += 64;
+    const limit = engine.inputBase + engine.opts.inputBytes;
+    engine.u8().fill(0, txio, haltWord + 64);
+    const table = new Uint32Array(engine.memory.buffer, txTable, n * 2);
+    for (let i = 0; i < n; i++) {
+      if (p + 1024 + txs[i].tx.data.length + 64 * txs[i].tx.accessList.reduce((k, e) => k + 1 + e.storageKeys.length, 0) > limit) return { fallback: 'the block input region is too small' };
+      table[i * 2] = p;
+      table[i * 2 + 1] = results + i * abi.R_SIZE;
+      p = al(engine.writeTx(p, txs[i]));
+    }
+    engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
+    engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
+    Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
+    const pool = await this.poolFor(L.workers);
+    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos };
+    let reports: WorkerReport[];
+    try {
+      reports = await pool.runOnAll<WorkerReport>(Array.from({ length: L.workers }, () => task));
+    } catch (e) {
+      Atomics.store(new Int32Array(engine.memory.buffer), haltWord >> 2, 1);
+      await this.pool?.close().catch(() => undefined);
+      this.pool = undefined;
+      this.engine = undefined; // its memory may hold a half-run block: start afresh next time
+      throw new BlockError('WORKER_FAILED', `a worker thread failed: ${(e as Error).message}`);
+    }
+    const fatal = reports.find((r) => r.fatal !== 0);
+    if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };
+    const s = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
+    if (!s.done()) return { fallback: 'the scheduler did not finish' };
+    if (!engine.fns.finalizeBlock(n)) return { fallback: 'the block overlay is full' };
+    const c = s.counters();
+    stats.workers = L.workers;
+    stats.executions = c.executions;
+    stats.reexecutions = c.executions - n;
+    stats.validations = c.validations;
+    stats.aborts = c.aborts;
+    stats.dependencyWaits = c.dependencies;
+    const dv = engine.dv();
+    const out: TxResult[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = results + i * abi.R_SIZE;
+      out.push(engine.readResult(r, dv.getInt32(r + abi.R_STATUS, true)));
+    }
+    return { results: out };
+  }
+
+  /** Releases the engine and stops the worker threads. */
+  async close(): Promise<void> {
+    this.engine = undefined;
+    const p = this.pool;
+    this.pool = undefined;
+    await p?.close();
+  }
 }
 
 function diffOf(pre: WorldState, overlay: ReturnType<Engine['readOverlay']>): AccountChange[] {
@@ -236,7 +391,7 @@ function diffOf(pre: WorldState, overlay: ReturnType<Engine['readOverlay']>): Ac
   return out;
 }
 
-/** Creates an executor. `workers` > 1 will run Block-STM; today every block runs sequentially. */
+/** Creates an executor. With `workers` > 1, blocks run in parallel (Block-STM) on that many threads. */
 export function createExecutor(options: ExecutorOptions = {}): Executor { return new Executor(options); }
 
 export { forkName };

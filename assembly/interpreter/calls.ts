@@ -10,7 +10,7 @@ import {
 } from './frame';
 import {
   ST_CONTINUE, ST_SELFDESTRUCT, ST_REVERT, ST_OUT_OF_GAS, ST_STATIC_VIOLATION, ST_CODE_SIZE_LIMIT,
-  ST_INVALID_CODE_PREFIX, ST_FATAL_ARENA, ST_FATAL_TABLE,
+  ST_INVALID_CODE_PREFIX, ST_FATAL_ARENA, ST_FATAL_TABLE, ST_INITCODE_SIZE,
 } from '../status';
 import { fork, scratch } from '../context';
 import { HOMESTEAD, TANGERINE, SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from '../fork';
@@ -294,7 +294,7 @@ export function opCreate(f: usize, op: u32): i32 {
   const is2 = op == 0xf5;
   const newSp = sp - (is2 ? 128 : 96);
   if (len == MEM_OOG) return ST_OUT_OF_GAS;
-  if (fork >= SHANGHAI && len > MAX_INITCODE_SIZE) return ST_OUT_OF_GAS; // EIP-3860
+  if (fork >= SHANGHAI && len > MAX_INITCODE_SIZE) return ST_INITCODE_SIZE; // EIP-3860: an exceptional halt
   let dyn: u64 = 0;
   if (fork >= SHANGHAI) dyn += ((len + 31) >> 5) * 2; // EIP-3860 init code words
   if (is2) dyn += ((len + 31) >> 5) * 6; // hashing the init code

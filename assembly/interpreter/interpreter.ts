@@ -11,7 +11,7 @@ import {
 } from './frame';
 import {
   ST_CONTINUE, ST_STOP, ST_RETURN, ST_REVERT, ST_OUT_OF_GAS, ST_STACK_UNDERFLOW, ST_STACK_OVERFLOW,
-  ST_INVALID_OPCODE, ST_BAD_JUMP, ST_STATIC_VIOLATION, ST_RETURNDATA_OOB,
+  ST_INVALID_OPCODE, ST_BAD_JUMP, ST_STATIC_VIOLATION, ST_RETURNDATA_OOB, ST_BLOCKED,
 } from '../status';
 import { REQ_GROWS, REQ_UNDEFINED } from '../gas/tables';
 import {
@@ -24,6 +24,7 @@ import { A_CODE, A_FLAGS, AF_EXISTS, C_HASH, C_PTR, C_LEN } from '../state/recor
 import { account, warmAccount, logAppend, tload, tstore, isEmpty, balanceOf } from '../state/txcache';
 import { opSload, opSstore } from './storage';
 import { opCall, opCreate, opSelfdestruct, frameHalt, activeFrame } from './calls';
+import { blockedOn } from '../mv/txio';
 
 export const MEM_OOG: u64 = 0xffffffffffffffff;
 // @ts-ignore: decorator
@@ -202,6 +203,7 @@ export function run(f0: usize): i32 {
             gas -= COLD_ACCOUNT_SURCHARGE;
           }
           balanceOf(r, a);
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           continue;
         }
         case 0x32: addrToWord(sp, tx + TX_SENDER); sp += 32; continue;
@@ -262,6 +264,7 @@ export function run(f0: usize): i32 {
           if (op == 0x3b) setWordU64(a, <u64>load<u32>(<usize>load<u32>(r + A_CODE) + C_LEN));
           else if ((load<u32>(r + A_FLAGS) & AF_EXISTS) == 0 || isEmpty(r)) u.setZero(a);
           else u.loadBE(a, <usize>load<u32>(r + A_CODE) + C_HASH, 32);
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           continue;
         }
         case 0x3c: { // EXTCODECOPY addr, dst, off, len
@@ -286,6 +289,7 @@ export function run(f0: usize): i32 {
             const off = memArg(c3);
             copyPadded(curMem + <usize>dst, <usize>load<u32>(ce + C_PTR), srcLen, off == MEM_OOG ? srcLen : off, len);
           }
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           sp = d; continue;
         }
         case 0x3d: setWordU64(sp, <u64>retLen); sp += 32; continue;
@@ -341,12 +345,14 @@ export function run(f0: usize): i32 {
         }
         case 0x54: { // SLOAD
           const g = opSload(f, a, gas);
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           if (g == MEM_OOG) { status = ST_OUT_OF_GAS; break; }
           gas = g; continue;
         }
         case 0x55: { // SSTORE
           if (load<u32>(f + F_STATIC) != 0) { status = ST_STATIC_VIOLATION; break; }
           const g = opSstore(f, a, b, gas);
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           if (g == MEM_OOG) { status = ST_OUT_OF_GAS; break; }
           gas = g; sp = b; continue;
         }
@@ -444,6 +450,7 @@ export function run(f0: usize): i32 {
           if (op == 0xff) status = opSelfdestruct(f);
           else if (op == 0xf0 || op == 0xf5) status = opCreate(f, op);
           else status = opCall(f, op);
+          if (blockedOn >= 0) { status = ST_BLOCKED; break; }
           if (status == ST_CONTINUE) {
             switched = true;
           } else {
@@ -463,6 +470,7 @@ export function run(f0: usize): i32 {
         default: status = ST_INVALID_OPCODE; break;
       }
     }
+    if (status == ST_BLOCKED) return status; // parallel: the incarnation is void, nothing to unwind into
     if (!switched) {
       // The running frame halted: hand its result to its parent (or finish the transaction).
       store<u64>(f + F_GAS, status == ST_STOP || status == ST_RETURN || status == ST_REVERT || status == 3 ? gas : 0);

@@ -3,12 +3,14 @@
 // in O(1) (generation bump). Also holds transient storage (EIP-1153), the log buffer and the refund counter.
 import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_LOWER_BAL, A_CODE, A_EPOCH, A_SIZE, AF_BAL_LOADED,
-  AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY,
+  AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY, AF_DELETE,
   S_ADDR, S_FLAGS, S_SLOT, S_VALUE, S_ORIG, S_SIZE, SF_WARM, SF_DIRTY,
   C_HASH, TD_SIZE, TD_GROW, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
 } from './records';
 import { lowerAccount, lowerBalance, lowerStorage, commitAccount, commitStorage, emptyCode } from './world';
 import { arenaAlloc, arenaMark, arenaReset } from '../arena';
+import { parallelMode, blockedOn, writesBegin, emitWrite, emitInfo } from '../mv/txio';
+import { K_BAL, K_SLOT, VF_DELTA } from '../mv/mvmemory';
 import { isZero } from '../u256';
 import * as u from '../u256';
 
@@ -216,7 +218,6 @@ export function setBalance(r: usize, value: usize): void {
   const j = jpush(J_BALANCE, r);
   memory.copy(j + J_OLD, r + A_BALANCE, 32);
   u.sub(r + A_BALANCE, value, r + A_LOWER_BAL);
-  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
 }
 
 /** balance += amount (a transfer never overflows: total supply < 2^256). Creates the account. */
@@ -225,8 +226,8 @@ export function addBalance(r: usize, amount: usize): void {
   memory.copy(j + J_OLD, r + A_BALANCE, 32);
   u.add(r + A_BALANCE, r + A_BALANCE, amount);
   const f = load<u32>(r + A_FLAGS);
-  if ((f & AF_EXISTS) == 0) setFlags(r, f | AF_EXISTS);
-  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
+  // a credit brings a missing account into existence: its INFO changes too
+  if ((f & AF_EXISTS) == 0) setFlags(r, f | AF_EXISTS | AF_DIRTY);
 }
 
 /** balance -= amount; the caller checked that it suffices (so the balance is loaded). */
@@ -235,7 +236,6 @@ export function subBalance(r: usize, amount: usize): void {
   const j = jpush(J_BALANCE, r);
   memory.copy(j + J_OLD, r + A_BALANCE, 32);
   u.sub(r + A_BALANCE, r + A_BALANCE, amount);
-  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | AF_DIRTY);
 }
 
 export function setNonce(r: usize, n: u64): void {
@@ -365,28 +365,60 @@ export function logTruncate(bytes: u32, count: u32): void { logBytes = bytes; lo
 
 /**
  * Deletes self-destructed accounts and (with `clearEmpty`, EIP-161) touched empty ones, then writes every
- * changed account and slot to the layer below. Returns false if that layer is full.
+ * changed account and slot to the layer below: the block overlay (sequential) or the multi-version memory
+ * (parallel, as this incarnation's write set). An account's INFO (existence, nonce, code, storage epoch) and
+ * its BALANCE are written separately; a balance the transaction only credited is written as a delta.
+ * Returns false if the layer below is full.
  */
 export function txCommit(clearEmpty: bool): bool {
+  if (parallelMode && blockedOn >= 0) return true; // the incarnation is void: it waits for its blocker
+  // pass 1: which accounts go (may read balances, so it runs before the write set starts)
+  for (let i: u32 = 0; i < acctCount; i++) {
+    const r = <usize>load<u32>(acctList + (<usize>i << 2));
+    const f = load<u32>(r + A_FLAGS);
+    if ((f & AF_DESTRUCTED) != 0 || (clearEmpty && (f & AF_TOUCHED) != 0 && (f & AF_EXISTS) != 0 && isEmpty(r))) {
+      store<u32>(r + A_FLAGS, f | AF_DELETE);
+    }
+  }
+  if (parallelMode) {
+    if (blockedOn >= 0) return true;
+    writesBegin();
+  }
+  // pass 2: the writes
   for (let i: u32 = 0; i < acctCount; i++) {
     const r = <usize>load<u32>(acctList + (<usize>i << 2));
     const f = load<u32>(r + A_FLAGS);
     const epoch = load<u32>(r + A_EPOCH);
-    if ((f & AF_DESTRUCTED) != 0 || (clearEmpty && (f & AF_TOUCHED) != 0 && (f & AF_EXISTS) != 0 && isEmpty(r))) {
-      // Storage goes with the account: a later incarnation of the address starts at a fresh epoch.
-      store<u32>(r + A_FLAGS, f & ~AF_EXISTS);
-      if (!commitAccount(r, false, epoch + 1, 0)) return false;
+    if ((f & AF_DELETE) != 0) {
+      // storage goes with the account: a later incarnation of the address starts at a fresh epoch
+      if (parallelMode) {
+        emitInfo(r, false, epoch + 1);
+        u.setZero(r + A_LOWER_BAL);
+        emitWrite(K_BAL, r + A_ADDR, 0, 0, 0, r + A_LOWER_BAL);
+      } else if (!commitAccount(r, false, epoch + 1, 0)) return false;
       store<u32>(r + A_EPOCH, 0xffffffff); // storage of this record is not committed
       continue;
     }
-    if ((f & (AF_WIPED | AF_DIRTY)) == 0) continue;
-    const bal = r + A_LOWER_BAL; // the full balance, computed in place (the record is done with)
-    loadBalance(r);
-    u.add(bal, bal, r + A_BALANCE);
-    if ((f & AF_WIPED) != 0) {
-      store<u32>(r + A_EPOCH, epoch + 1);
-      if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch + 1, bal)) return false;
-    } else if (!commitAccount(r, (f & AF_EXISTS) != 0, epoch, bal)) return false;
+    const newEpoch = (f & AF_WIPED) != 0 ? epoch + 1 : epoch;
+    const infoChanged = (f & (AF_DIRTY | AF_WIPED)) != 0;
+    const balChanged = !isZero(r + A_BALANCE);
+    store<u32>(r + A_EPOCH, newEpoch);
+    if (!infoChanged && !balChanged) continue;
+    const exists = (f & AF_EXISTS) != 0;
+    if (parallelMode) {
+      if (infoChanged) emitInfo(r, exists, newEpoch);
+      if (balChanged) {
+        if ((f & AF_BAL_LOADED) != 0) {
+          u.add(r + A_LOWER_BAL, r + A_LOWER_BAL, r + A_BALANCE);
+          emitWrite(K_BAL, r + A_ADDR, 0, 0, 0, r + A_LOWER_BAL);
+        } else emitWrite(K_BAL, r + A_ADDR, 0, VF_DELTA, 0, r + A_BALANCE); // a pure credit commutes
+      }
+    } else {
+      const bal = r + A_LOWER_BAL; // the full balance, computed in place (the record is done with)
+      loadBalance(r);
+      u.add(bal, bal, r + A_BALANCE);
+      if (!commitAccount(r, exists, newEpoch, bal)) return false;
+    }
   }
   for (let i: u32 = 0; i < storCount; i++) {
     const s = <usize>load<u32>(storList + (<usize>i << 2));
@@ -394,7 +426,8 @@ export function txCommit(clearEmpty: bool): bool {
     const r = acctFind(acctTD, s + S_ADDR, false);
     const epoch = load<u32>(r + A_EPOCH);
     if (epoch == 0xffffffff) continue;
-    if (!commitStorage(s + S_ADDR, s + S_SLOT, s + S_VALUE, epoch)) return false;
+    if (parallelMode) emitWrite(K_SLOT, s + S_ADDR, s + S_SLOT, 0, epoch, s + S_VALUE);
+    else if (!commitStorage(s + S_ADDR, s + S_SLOT, s + S_VALUE, epoch)) return false;
   }
   return true;
 }

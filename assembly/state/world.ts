@@ -11,6 +11,7 @@ import {
   acctFind, storFind, codeFind, tableInserted,
 } from './records';
 import { keccak256 } from '../keccak';
+import { parallelMode, readInfo, readBalance, readSlot } from '../mv/txio';
 
 // ---- shared descriptor block, laid out by the TypeScript side ----
 export const WD_BASE_ACCT: usize = 0; // table descriptor (TD_SIZE bytes each)
@@ -137,6 +138,7 @@ export function baseLoadStorage(addr: usize, slot: usize, value: usize): usize {
  * nonce, code and storage epoch. The balance is read separately (`lowerBalance`), only when needed.
  */
 export function lowerAccount(r: usize): void {
+  if (parallelMode) { readInfo(r); return; }
   let src = acctFind(ovAcct, r + A_ADDR, false);
   if (src == 0) src = acctFind(baseAcct, r + A_ADDR, false);
   if (src != 0 && (load<u32>(src + A_FLAGS) & AF_EXISTS) != 0) {
@@ -156,6 +158,7 @@ export function lowerAccount(r: usize): void {
 
 /** Writes to `dst` the balance of `addr` below the transaction. */
 export function lowerBalance(addr: usize, dst: usize): void {
+  if (parallelMode) { readBalance(addr, dst); return; }
   let src = acctFind(ovAcct, addr, false);
   if (src == 0) src = acctFind(baseAcct, addr, false);
   if (src != 0) memory.copy(dst, src + A_BALANCE, 32);
@@ -164,6 +167,7 @@ export function lowerBalance(addr: usize, dst: usize): void {
 
 /** Writes to `dst` the value of (addr, slot) below the transaction, for an account at storage epoch `epoch`. */
 export function lowerStorage(addr: usize, slot: usize, epoch: u32, dst: usize): void {
+  if (parallelMode) { readSlot(addr, slot, epoch, dst); return; }
   const o = storFind(ovStor, addr, slot, false);
   if (o != 0 && load<u32>(o + S_EPOCH) == epoch) { memory.copy(dst, o + S_VALUE, 32); return; }
   if (epoch == 0) {

@@ -27,6 +27,33 @@ export interface EngineOptions {
   frameBytes?: number;
   /** EVM memory region inside the arena (return-data buffer is the same size). */
   evmMemoryBytes?: number;
+  /** Worker instances for parallel execution (each gets an arena and a shared output area). */
+  workers?: number;
+  /** Per-worker shared output area (read and write sets, logs) for one block. */
+  workerOutBytes?: number;
+  /** Multi-version memory: location capacity (power of two) and version heap bytes. */
+  mvLocations?: number;
+  mvHeapBytes?: number;
+}
+
+/** Where the parallel executor's shared regions are (byte offsets in the engine's memory). */
+export interface ParallelLayout {
+  workers: number;
+  desc: number;
+  envPtr: number;
+  arenaBytes: number;
+  frameBytes: number;
+  evmMemoryBytes: number;
+  workerArenas: number[];
+  workerOuts: number[];
+  workerOutBytes: number;
+  mvDesc: number;
+  mvTable: number;
+  mvLocations: number;
+  mvHeap: number;
+  mvHeapBytes: number;
+  /** Incremented by each worker thread once, to claim its index (an Int32 word). */
+  workerCounter: number;
 }
 
 /** Block environment: what the header gives the EVM. */
@@ -99,6 +126,10 @@ const DEFAULTS: Required<EngineOptions> = {
   arenaBytes: 200 * MIB,
   frameBytes: 72 * MIB,
   evmMemoryBytes: 32 * MIB,
+  workers: 0,
+  workerOutBytes: 64 * MIB,
+  mvLocations: 1 << 17,
+  mvHeapBytes: 64 * MIB,
 };
 
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
@@ -129,6 +160,8 @@ export class Engine {
   readonly inputBase: number;
   readonly staging: number;
   private codeHeapBase = 0;
+  /** Regions of the parallel executor (absent when `workers` is 0). */
+  readonly parallel?: ParallelLayout;
 
   constructor(options: EngineOptions = {}) {
     const o = { ...DEFAULTS, ...options };
@@ -148,6 +181,21 @@ export class Engine {
     const ovStor = p; p += o.slots * 128;
     this.inputBase = p; p += o.inputBytes;
     const arena = p; p += o.arenaBytes;
+    if (o.workers > 0) {
+      const mvDesc = p; p += 64;
+      const workerCounter = p; p += 64;
+      const mvTable = p; p += o.mvLocations * 96;
+      const mvHeap = p; p += o.mvHeapBytes;
+      const workerArenas: number[] = [], workerOuts: number[] = [];
+      for (let i = 0; i < o.workers; i++) { workerArenas.push(p); p += o.arenaBytes; }
+      for (let i = 0; i < o.workers; i++) { workerOuts.push(p); p += o.workerOutBytes; }
+      this.parallel = {
+        workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: o.arenaBytes, frameBytes: o.frameBytes,
+        evmMemoryBytes: o.evmMemoryBytes, workerArenas, workerOuts, workerOutBytes: o.workerOutBytes, mvDesc, mvTable,
+        mvLocations: o.mvLocations, mvHeap, mvHeapBytes: o.mvHeapBytes, workerCounter,
+      };
+    }
+    if (p > 0xffff0000) throw new ParevmError('ENGINE_CONFIG', `the regions need ${(p / MIB).toFixed(0)} MiB, more than a 32-bit WebAssembly memory holds`);
     const pages = Math.ceil(p / 65536);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: 65536, shared: true });
     const { fns, abi } = instantiate(this.memory);
@@ -336,7 +384,7 @@ export class Engine {
       logs: success ? logs : [],
       output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : new Uint8Array(0),
     };
-    if (valid && success && dv.getUint32(r + abi.TX_FLAGS, true) !== undefined) {
+    if (valid && success) {
       const c = u8.subarray(r + abi.R_CONTRACT, r + abi.R_CONTRACT + 20);
       if (c.some((b) => b !== 0)) res.contractAddress = c.slice();
     }

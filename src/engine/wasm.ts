@@ -31,6 +31,14 @@ export interface EngineExports {
   useEnv(env: number): void;
   executeTx(tx: number, res: number): number;
   creditBalance(addr: number, amount: number): number;
+  mvInit(desc: number, table: number, cap: number, heap: number, heapSize: number): void;
+  parallelAttach(mvDesc: number, txio: number, out: number, outSize: number): void;
+  executeIncarnation(j: number, inc: number, tx: number, res: number): number;
+  blockingTx(): number;
+  wroteNewLocation(): number;
+  validateTx(j: number): number;
+  abortTx(j: number): void;
+  finalizeBlock(n: number): number;
   keccak256(ptr: number, len: number, out: number): void;
 }
 

@@ -1,47 +1,79 @@
 // Fixture-block runner: every block of a fixture folder (default $PAREVM_SHARED/fixtures/mainnet, and the
-// anvil-cancun devnet set) executed and compared with its header: gasUsed, logsBloom, receiptsRoot where
-// checkable, stateRoot where index.json marks the pre-state whole. Ends with `N passed, M failed`.
-//   npm run test:mainnet -- [dir ...]
+// anvil-cancun devnet set) executed sequentially and in parallel, each compared with the header (gasUsed,
+// logsBloom, receiptsRoot where checkable, stateRoot where index.json marks the pre-state whole), and the two
+// modes compared with each other (receipts, diff, roots). A block passes only when both modes match.
+//   npm run test:mainnet -- [--workers N] [dir ...]
 import { readdirSync, existsSync, statSync } from 'node:fs';
-import { join, resolve, basename } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFromFiles } from '../cli.js';
 import { sharedDir } from './state-tests.js';
 import { ParevmError } from '../errors.js';
+import { createExecutor, type BlockResult } from '../executor.js';
+import { encodeReceipt } from '../receipts.js';
+import { bytesToHex } from '../hex.js';
 
-/** Runs every block folder under each fixture dir. */
-export function runFixtureBlocks(dirs: string[], log = (s: string) => console.log(s)): { passed: number; failed: number; missing: string[] } {
+/** A canonical string of everything a block result must agree on between modes. */
+export function resultFingerprint(r: BlockResult): string {
+  const q = (n: bigint) => n.toString(16);
+  const parts = [q(r.gasUsed), q(r.blobGasUsed), bytesToHex(r.logsBloom), r.stateRoot ? bytesToHex(r.stateRoot) : '-'];
+  for (const x of r.receipts) parts.push(bytesToHex(encodeReceipt(x)), q(x.gasUsed), x.contractAddress ? bytesToHex(x.contractAddress) : '-');
+  for (const d of r.diff) {
+    parts.push(d.address, d.after ? `${q(d.after.nonce)}:${q(d.after.balance)}:${bytesToHex(d.after.code)}` : 'deleted');
+    for (const s of d.storage) parts.push(`${q(s.slot)}=${q(s.after)}`);
+  }
+  return parts.join('|');
+}
+
+/** Runs every block folder under each fixture dir in both modes. */
+export async function runFixtureBlocks(dirs: string[], workers: number, log = (s: string) => console.log(s)): Promise<{ passed: number; failed: number; missing: string[] }> {
   let passed = 0, failed = 0;
   const missing: string[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir)) { missing.push(dir); continue; }
-    const blocks = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'block.json')))
-      .sort((a, b) => Number(a) - Number(b));
-    log(`${dir}: ${blocks.length} blocks`);
-    for (const b of blocks) {
-      try {
-        const { result: r } = runFromFiles({ target: join(dir, b), workers: 1, json: false });
-        const bad = Object.entries(r.checks).filter(([, ok]) => ok === false).map(([k]) => k);
-        const checked = Object.keys(r.checks).join(',');
-        const mgas = Number(r.gasUsed) / 1e3 / Math.max(r.stats.ms.execute, 1e-3);
-        if (bad.length === 0) { passed++; log(`  ok   ${b.padStart(9)}  ${String(r.stats.txs).padStart(4)} txs  ${mgas.toFixed(1).padStart(7)} Mgas/s  checked ${checked}`); }
-        else { failed++; log(`  FAIL ${b.padStart(9)}  mismatch: ${bad.join(', ')}`); }
-      } catch (e) {
-        failed++;
-        log(`  FAIL ${b.padStart(9)}  ${e instanceof ParevmError ? `${e.code}: ${e.message}` : (e as Error).stack}`);
+  const seq = createExecutor({ workers: 1 });
+  const par = createExecutor({ workers, alwaysParallel: true });
+  try {
+    for (const dir of dirs) {
+      if (!existsSync(dir)) { missing.push(dir); continue; }
+      const blocks = readdirSync(dir).filter((n) => statSync(join(dir, n)).isDirectory() && existsSync(join(dir, n, 'block.json')))
+        .sort((a, b) => Number(a) - Number(b));
+      log(`${dir}: ${blocks.length} blocks, sequential vs ${workers} workers`);
+      for (const b of blocks) {
+        try {
+          const s = (await runFromFiles({ executor: seq, target: join(dir, b), workers: 1, json: false })).result;
+          const p = (await runFromFiles({ executor: par, target: join(dir, b), workers, json: false })).result;
+          const bad = [...Object.entries(s.checks), ...Object.entries(p.checks).map(([k, v]) => [`parallel ${k}`, v] as const)]
+            .filter(([, ok]) => ok === false).map(([k]) => k);
+          if (resultFingerprint(s) !== resultFingerprint(p)) bad.push('parallel != sequential');
+          const speed = s.stats.ms.execute / Math.max(p.stats.ms.execute, 1e-3);
+          const mgas = Number(s.gasUsed) / 1e3 / Math.max(s.stats.ms.execute, 1e-3);
+          const info = `${String(s.stats.txs).padStart(4)} txs ${mgas.toFixed(0).padStart(6)} Mgas/s seq, parallel ${speed.toFixed(2)}x (${p.mode}${p.fallback ? ': ' + p.fallback : ''}, ${p.stats.reexecutions} re-exec)`;
+          if (bad.length === 0) { passed++; log(`  ok   ${b.padStart(9)} ${info}  checked ${Object.keys(s.checks).join(',')}`); }
+          else { failed++; log(`  FAIL ${b.padStart(9)} ${info}  mismatch: ${bad.join(', ')}`); }
+        } catch (e) {
+          failed++;
+          log(`  FAIL ${b.padStart(9)}  ${e instanceof ParevmError ? `${e.code}: ${e.message}` : (e as Error).stack}`);
+        }
       }
     }
+  } finally {
+    await seq.close();
+    await par.close();
   }
   return { passed, failed, missing };
 }
 
-export function main(argv = process.argv.slice(2)): number {
-  const dirs = argv.length ? argv.map((d) => resolve(d)) : [join(sharedDir(), 'fixtures', 'mainnet'), join(sharedDir(), 'fixtures', 'anvil-cancun')];
-  const r = runFixtureBlocks(dirs);
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  let workers = 2;
+  const dirs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--workers') workers = Number(argv[++i]);
+    else dirs.push(resolve(argv[i]));
+  }
+  if (dirs.length === 0) dirs.push(join(sharedDir(), 'fixtures', 'mainnet'), join(sharedDir(), 'fixtures', 'anvil-cancun'));
+  const r = await runFixtureBlocks(dirs, workers);
   for (const m of r.missing) console.log(`fixtures not found at ${m} (set PAREVM_SHARED)`);
   console.log(`${r.passed} passed, ${r.failed} failed`);
   return r.failed > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) process.exitCode = main();
-void basename;
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) main().then((c) => { process.exitCode = c; });

@@ -56,7 +56,8 @@ function parseNum(tok: string): bigint {
  */
 export function asm(src: string): Uint8Array {
   const toks = src.replace(/;[^\n]*/g, ' ').split(/\s+/).filter((t) => t.length > 0);
-  const emit = (labels: Map<string, number> | null): number[] => {
+  // Label pushes are always PUSH2, so offsets do not depend on label values: pass 1 finds them, pass 2 emits.
+  const emit = (labels: Map<string, number> | null): { code: number[]; defs: Map<string, number> } => {
     const out: number[] = [];
     const defs = new Map<string, number>();
     for (let i = 0; i < toks.length; i++) {
@@ -96,14 +97,9 @@ export function asm(src: string): Uint8Array {
         throw new Error(`unknown token ${t}`);
       }
     }
-    if (labels === null) return [...defs.entries()].flat() as number[];
-    return out;
+    return { code: out, defs };
   };
-  // pass 1: label offsets (label pushes are fixed-size, so one pass settles them)
-  const flat = emit(null) as unknown as (string | number)[];
-  const labels = new Map<string, number>();
-  for (let i = 0; i < flat.length; i += 2) labels.set(flat[i] as string, flat[i + 1] as number);
-  return Uint8Array.from(emit(labels));
+  return Uint8Array.from(emit(emit(null).defs).code);
 }
 
 /** Concatenates byte arrays. */

@@ -1,0 +1,264 @@
+// Multi-version memory (Block-STM). One shared table of locations; each location holds the versions written
+// by the block's transactions, sorted by transaction index. A read by transaction j sees the highest version
+// below j, else the base state; a version marked ESTIMATE (its writer was aborted and is being re-run) makes
+// the read return a dependency on that writer instead of a value.
+//
+// Locations: the account's INFO (existence, nonce, code, storage epoch), its BALANCE, and each storage SLOT.
+// Balances may be written as DELTA versions (a credit that did not read the balance: transfers, the coinbase
+// fee), which commute; a read sums the deltas down to the nearest full value.
+//
+// Concurrency: a location entry is claimed once with compare-and-swap (state 0 -> 1 -> 2, key published before
+// state 2); its version array is guarded by a spin lock held for a few hundred instructions at most. Version
+// arrays live in a shared heap advanced atomically and grow by copying (under the lock).
+// Keys are always compared in full (address and slot), never by hash alone.
+import { mix64, hashAddr } from '../state/records';
+
+// ---- descriptor (laid out by the TypeScript side, MV_DESC_SIZE bytes) ----
+export const MD_TABLE: usize = 0; // u32 first location entry
+export const MD_MASK: usize = 4; // u32 capacity - 1
+export const MD_HEAP_TOP: usize = 8; // u32 version-array heap (atomic bump)
+export const MD_HEAP_END: usize = 12; // u32
+export const MD_COUNT: usize = 16; // u32 locations claimed (atomic)
+export const MV_DESC_SIZE: usize = 32;
+
+// ---- location entry ----
+export const L_STATE: usize = 0; // u32: 0 empty, 1 being claimed, 2 key published
+export const L_LOCK: usize = 4; // u32 spin lock over the version array
+export const L_KIND: usize = 8; // u32 K_*
+export const L_ADDR: usize = 12; // 20 bytes
+export const L_SLOT: usize = 32; // u256 LE (SLOT only)
+export const L_VERS: usize = 64; // u32 version array
+export const L_COUNT: usize = 68; // u32 versions
+export const L_CAP: usize = 72; // u32 capacity of the array
+export const LOC_SIZE: usize = 96;
+
+export const K_INFO: u32 = 1;
+export const K_BAL: u32 = 2;
+export const K_SLOT: u32 = 3;
+
+// ---- version ----
+export const V_TX: usize = 0; // u32 writer's transaction index
+export const V_INC: usize = 4; // u32 writer's incarnation
+export const V_FLAGS: usize = 8; // u32 VF_*
+export const V_EPOCH: usize = 12; // u32 SLOT: the account's storage epoch when written
+export const V_VALUE: usize = 16; // 32 bytes: u256 (BAL, SLOT) or INFO (below)
+export const V_SIZE: usize = 48;
+export const VF_ESTIMATE: u32 = 1;
+export const VF_DELTA: u32 = 2;
+
+// INFO value layout inside V_VALUE (and read/write-set values)
+export const I_NONCE: usize = 0; // u64
+export const I_CODE: usize = 8; // u32 code entry
+export const I_FLAGS: usize = 12; // u32 AF_EXISTS | AF_HAS_STORAGE
+export const I_EPOCH: usize = 16; // u32
+
+let md: usize = 0;
+export function mvAttach(desc: usize): void { md = desc; }
+
+/** Coordinator, before a block: an empty table of `cap` (power of two) entries and a version heap. */
+export function mvInit(desc: usize, table: usize, cap: u32, heap: usize, heapSize: usize): void {
+  memory.fill(table, 0, <usize>cap * LOC_SIZE);
+  store<u32>(desc + MD_TABLE, <u32>table);
+  store<u32>(desc + MD_MASK, cap - 1);
+  store<u32>(desc + MD_HEAP_TOP, <u32>((heap + 31) & ~(<usize>31)));
+  store<u32>(desc + MD_HEAP_END, <u32>(heap + heapSize));
+  store<u32>(desc + MD_COUNT, 0);
+  md = desc;
+}
+
+/** Set when the table or the version heap ran out (the block falls back to sequential execution). */
+export let mvFull: bool = false;
+export function clearMvFull(): void { mvFull = false; }
+
+// @ts-ignore: decorator
+@inline function keyHash(kind: u32, addr: usize, slot: usize): u32 {
+  let h = hashAddr(addr) ^ (<u64>kind * 0x9E3779B97F4A7C15);
+  if (kind == K_SLOT) {
+    h ^= load<u64>(slot) * 0xC2B2AE3D27D4EB4F ^ load<u64>(slot, 8) * 0x165667B19E3779F9
+      ^ load<u64>(slot, 16) * 0x27D4EB2F165667C5 ^ load<u64>(slot, 24) * 0x94D049BB133111EB;
+  }
+  return <u32>mix64(h);
+}
+
+// @ts-ignore: decorator
+@inline function keyEq(e: usize, kind: u32, addr: usize, slot: usize): bool {
+  if (load<u32>(e + L_KIND) != kind) return false;
+  const a = e + L_ADDR;
+  if (load<u64>(a) != load<u64>(addr) || load<u64>(a, 8) != load<u64>(addr, 8) || load<u32>(a, 16) != load<u32>(addr, 16)) return false;
+  if (kind != K_SLOT) return true;
+  const s = e + L_SLOT;
+  return load<u64>(s) == load<u64>(slot) && load<u64>(s, 8) == load<u64>(slot, 8)
+    && load<u64>(s, 16) == load<u64>(slot, 16) && load<u64>(s, 24) == load<u64>(slot, 24);
+}
+
+/** The entry of a location, claiming a fresh one with `insert`. 0 when absent (or the table is full). */
+export function mvFind(kind: u32, addr: usize, slot: usize, insert: bool): usize {
+  const table = <usize>load<u32>(md + MD_TABLE);
+  const mask = load<u32>(md + MD_MASK);
+  let i = keyHash(kind, addr, slot) & mask;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const e = table + <usize>i * LOC_SIZE;
+    let st = atomic.load<u32>(e + L_STATE);
+    if (st == 0) {
+      if (!insert) return 0;
+      if (atomic.cmpxchg<u32>(e + L_STATE, 0, 1) == 0) {
+        if (atomic.add<u32>(md + MD_COUNT, 1) * 4 >= (mask + 1) * 3) mvFull = true;
+        store<u32>(e + L_KIND, kind);
+        memory.copy(e + L_ADDR, addr, 20);
+        if (kind == K_SLOT) memory.copy(e + L_SLOT, slot, 32);
+        atomic.store<u32>(e + L_STATE, 2); // publishes the key
+        return e;
+      }
+      st = atomic.load<u32>(e + L_STATE);
+    }
+    while (st == 1) st = atomic.load<u32>(e + L_STATE); // another worker is writing this key
+    if (keyEq(e, kind, addr, slot)) return e;
+    i = (i + 1) & mask;
+  }
+  mvFull = true;
+  return 0;
+}
+
+// @ts-ignore: decorator
+@inline function lock(e: usize): void {
+  while (atomic.cmpxchg<u32>(e + L_LOCK, 0, 1) != 0) { /* spin: critical sections are short */ }
+}
+// @ts-ignore: decorator
+@inline function unlock(e: usize): void { atomic.store<u32>(e + L_LOCK, 0); }
+
+/** Index of the first version with tx >= j (versions sorted by tx). Call under the lock. */
+function lowerBound(e: usize, j: u32): u32 {
+  const v = <usize>load<u32>(e + L_VERS);
+  let lo: u32 = 0, hi = load<u32>(e + L_COUNT);
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (load<u32>(v + <usize>mid * V_SIZE + V_TX) < j) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+// ---- reads: results of the last resolve ----
+/** RESOLVE_*: what `mvResolve` found. */
+export const RESOLVE_BASE: i32 = 0; // no version below the reader: read the base state
+export const RESOLVE_VALUE: i32 = 1; // resolvedValue holds the value (for BAL: possibly base + resolvedDelta)
+export const RESOLVE_BLOCKED: i32 = 2; // an ESTIMATE: resolvedBlocker is the writer to wait for
+export let resolvedBlocker: u32 = 0;
+/** SLOT: the epoch of the version found. */
+export let resolvedEpoch: u32 = 0;
+/** BAL: true when the value is base + the deltas copied to `out` (no full version below the reader). */
+export let resolvedOnBase: bool = false;
+
+/**
+ * Resolves location (kind, addr, slot) for reader j into `out` (32 bytes). For BAL the deltas above the
+ * nearest full version are summed in; with no full version, `out` holds the delta sum and resolvedOnBase is set.
+ */
+export function mvResolve(kind: u32, addr: usize, slot: usize, j: u32, out: usize): i32 {
+  const e = mvFind(kind, addr, slot, false);
+  if (e == 0) return RESOLVE_BASE;
+  lock(e);
+  let i = lowerBound(e, j);
+  if (i == 0) { unlock(e); return RESOLVE_BASE; }
+  const vs = <usize>load<u32>(e + L_VERS);
+  let v = vs + <usize>(i - 1) * V_SIZE;
+  let fl = load<u32>(v + V_FLAGS);
+  if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); unlock(e); return RESOLVE_BLOCKED; }
+  if (kind != K_BAL || (fl & VF_DELTA) == 0) {
+    memory.copy(out, v + V_VALUE, 32);
+    resolvedEpoch = load<u32>(v + V_EPOCH);
+    unlock(e);
+    resolvedOnBase = false;
+    return RESOLVE_VALUE;
+  }
+  // balance deltas: add up until a full value (or the bottom, then the base balance is added by the caller)
+  let l0: u64 = 0, l1: u64 = 0, l2: u64 = 0, l3: u64 = 0;
+  resolvedOnBase = true;
+  while (true) {
+    fl = load<u32>(v + V_FLAGS);
+    if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); unlock(e); return RESOLVE_BLOCKED; }
+    // 256-bit add with carries
+    const x = v + V_VALUE;
+    const a0 = l0 + load<u64>(x); const c0: u64 = a0 < l0 ? 1 : 0;
+    const t1 = l1 + load<u64>(x, 8); const c1a: u64 = t1 < l1 ? 1 : 0; const a1 = t1 + c0; const c1: u64 = c1a | (a1 < t1 ? 1 : 0);
+    const t2 = l2 + load<u64>(x, 16); const c2a: u64 = t2 < l2 ? 1 : 0; const a2 = t2 + c1; const c2: u64 = c2a | (a2 < t2 ? 1 : 0);
+    const a3 = l3 + load<u64>(x, 24) + c2;
+    l0 = a0; l1 = a1; l2 = a2; l3 = a3;
+    if ((fl & VF_DELTA) == 0) { resolvedOnBase = false; break; }
+    i--;
+    if (i == 0) break;
+    v = vs + <usize>(i - 1) * V_SIZE;
+  }
+  unlock(e);
+  store<u64>(out, l0); store<u64>(out, l1, 8); store<u64>(out, l2, 16); store<u64>(out, l3, 24);
+  return RESOLVE_VALUE;
+}
+
+// ---- writes ----
+export let wroteNew: bool = false;
+
+function heapAlloc(size: usize): usize {
+  const n = <u32>((size + 31) & ~(<usize>31));
+  const p = atomic.add<u32>(md + MD_HEAP_TOP, n);
+  if (<usize>p + n > <usize>load<u32>(md + MD_HEAP_END)) { mvFull = true; return 0; }
+  return <usize>p;
+}
+
+/** Writes (or overwrites) transaction j's version of a location. Sets `wroteNew` when j had none there. */
+export function mvWrite(kind: u32, addr: usize, slot: usize, j: u32, inc: u32, flags: u32, epoch: u32, value: usize): bool {
+  const e = mvFind(kind, addr, slot, true);
+  if (e == 0) return false;
+  lock(e);
+  const i = lowerBound(e, j);
+  let vs = <usize>load<u32>(e + L_VERS);
+  const count = load<u32>(e + L_COUNT);
+  let v: usize;
+  if (i < count && load<u32>(vs + <usize>i * V_SIZE + V_TX) == j) {
+    v = vs + <usize>i * V_SIZE;
+  } else {
+    if (count == load<u32>(e + L_CAP)) {
+      const cap = count == 0 ? 4 : count * 2;
+      const nv = heapAlloc(<usize>cap * V_SIZE);
+      if (nv == 0) { unlock(e); return false; }
+      if (count > 0) memory.copy(nv, vs, <usize>count * V_SIZE);
+      vs = nv;
+      store<u32>(e + L_VERS, <u32>nv);
+      store<u32>(e + L_CAP, cap);
+    }
+    v = vs + <usize>i * V_SIZE;
+    if (i < count) memory.copy(v + V_SIZE, v, <usize>(count - i) * V_SIZE);
+    store<u32>(e + L_COUNT, count + 1);
+    store<u32>(v + V_TX, j);
+    wroteNew = true;
+  }
+  store<u32>(v + V_INC, inc);
+  store<u32>(v + V_EPOCH, epoch);
+  memory.copy(v + V_VALUE, value, 32);
+  store<u32>(v + V_FLAGS, flags); // clears ESTIMATE
+  unlock(e);
+  return true;
+}
+
+/** Marks j's version of a location ESTIMATE (j was aborted), or removes it when `remove` (j no longer writes it). */
+export function mvEstimateOrRemove(kind: u32, addr: usize, slot: usize, j: u32, remove: bool, keepInc: u32): void {
+  const e = mvFind(kind, addr, slot, false);
+  if (e == 0) return;
+  lock(e);
+  const i = lowerBound(e, j);
+  const vs = <usize>load<u32>(e + L_VERS);
+  const count = load<u32>(e + L_COUNT);
+  if (i < count && load<u32>(vs + <usize>i * V_SIZE + V_TX) == j) {
+    const v = vs + <usize>i * V_SIZE;
+    if (!remove) store<u32>(v + V_FLAGS, load<u32>(v + V_FLAGS) | VF_ESTIMATE);
+    else if (load<u32>(v + V_INC) != keepInc) {
+      if (i + 1 < count) memory.copy(v, v + V_SIZE, <usize>(count - i - 1) * V_SIZE);
+      store<u32>(e + L_COUNT, count - 1);
+    }
+  }
+  unlock(e);
+}
+
+/** Iteration for the end of the block (coordinator; no concurrent writers then). */
+export function mvCapacity(): u32 { return load<u32>(md + MD_MASK) + 1; }
+export function mvEntryAt(i: u32): usize {
+  const e = <usize>load<u32>(md + MD_TABLE) + <usize>i * LOC_SIZE;
+  return load<u32>(e + L_STATE) == 2 && load<u32>(e + L_COUNT) > 0 ? e : 0;
+}

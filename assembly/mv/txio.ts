@@ -1,0 +1,296 @@
+// Last input/output of each transaction (Block-STM): the read set and write set of its latest incarnation,
+// kept in shared memory so that any worker can validate it, and the reads and writes of the running
+// incarnation as the engine makes them.
+//
+// Reads are recorded with the value seen, and validation re-resolves each location and compares values: an
+// execution depends only on the values it read, so equal values mean the same execution.
+import {
+  K_INFO, K_BAL, K_SLOT, I_NONCE, I_CODE, I_FLAGS, I_EPOCH, VF_DELTA, RESOLVE_BASE, RESOLVE_BLOCKED,
+  mvResolve, mvWrite, mvEstimateOrRemove, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
+  mvCapacity, mvEntryAt, L_KIND, L_ADDR, L_SLOT, L_VERS, L_COUNT, V_SIZE, V_VALUE, V_EPOCH,
+} from './mvmemory';
+import {
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE, S_VALUE,
+  acctFind, storFind, tableInserted,
+} from '../state/records';
+import { baseAcct, baseStor, ovAcct, ovStor, emptyCode, commitStorage } from '../state/world';
+import * as u from '../u256';
+
+// ---- per-transaction record (TX_IO_SIZE bytes each, laid out by the TypeScript side) ----
+export const T_READS: usize = 0; // u32 read-set entries of the latest recorded incarnation
+export const T_NREADS: usize = 4; // u32
+export const T_WRITES: usize = 8; // u32 write-set entries
+export const T_NWRITES: usize = 12; // u32
+export const T_INC: usize = 16; // u32 incarnation these sets belong to
+export const TX_IO_SIZE: usize = 32;
+
+// ---- set entry (read or write) ----
+export const SE_KIND: usize = 0; // u32 K_*
+export const SE_ADDR: usize = 4; // 20 bytes
+export const SE_FLAGS: usize = 24; // u32 write: VF_DELTA
+export const SE_EPOCH: usize = 28; // u32 SLOT: the account's storage epoch the read or write is relative to
+export const SE_SLOT: usize = 32; // u256
+export const SE_VALUE: usize = 64; // 32 bytes
+export const SE_SIZE: usize = 96;
+
+/** True while this instance runs an incarnation of a parallel block. */
+export let parallelMode: bool = false;
+export let curTx: u32 = 0;
+export let curInc: u32 = 0;
+/** Transaction whose ESTIMATE the running incarnation met, or -1. */
+export let blockedOn: i32 = -1;
+let txio: usize = 0; // per-transaction records
+let outTop: usize = 0; // this worker's shared output area (read/write sets, logs)
+let outEnd: usize = 0;
+let readsStart: usize = 0;
+let nReads: u32 = 0;
+let writesStart: usize = 0;
+let nWrites: u32 = 0;
+/** Set when this worker's output area ran out (the block then falls back to sequential execution). */
+export let outFull: bool = false;
+let tmp: usize = 0; // 32-byte scratch, from the arena
+
+export function txioAttach(mvDesc: usize, txioBase: usize, out: usize, outSize: usize, scratch32: usize): void {
+  mvAttach(mvDesc);
+  txio = txioBase;
+  outTop = out;
+  outEnd = out + outSize;
+  tmp = scratch32;
+  outFull = false;
+}
+
+/** Bump allocation in this worker's shared output area; 0 when full. */
+export function outAlloc(size: usize): usize {
+  const p = outTop;
+  const next = (p + size + 7) & ~(<usize>7);
+  if (next > outEnd) { outFull = true; return 0; }
+  outTop = next;
+  return p;
+}
+
+export function beginIncarnation(j: u32, inc: u32): void {
+  parallelMode = true;
+  curTx = j;
+  curInc = inc;
+  blockedOn = -1;
+  readsStart = outTop;
+  nReads = 0;
+  nWrites = 0;
+  writesStart = 0;
+}
+export function endParallel(): void { parallelMode = false; }
+
+function record(kind: u32, addr: usize, slot: usize, epoch: u32, value: usize): void {
+  const e = outAlloc(SE_SIZE);
+  if (e == 0) return;
+  store<u32>(e + SE_KIND, kind);
+  memory.copy(e + SE_ADDR, addr, 20);
+  store<u32>(e + SE_FLAGS, 0);
+  store<u32>(e + SE_EPOCH, epoch);
+  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32); else memory.fill(e + SE_SLOT, 0, 32);
+  memory.copy(e + SE_VALUE, value, 32);
+  nReads++;
+}
+
+// ---- resolution (shared by reads and validation) ----
+
+/** INFO of `addr` as transaction j sees it, into out (32 bytes). False when blocked (blocker in resolvedBlocker). */
+function resolveInfo(addr: usize, j: u32, out: usize): bool {
+  const st = mvResolve(K_INFO, addr, 0, j, out);
+  if (st == RESOLVE_BLOCKED) return false;
+  if (st == RESOLVE_BASE) {
+    memory.fill(out, 0, 32);
+    const b = acctFind(baseAcct, addr, false);
+    if (b != 0 && (load<u32>(b + A_FLAGS) & AF_EXISTS) != 0) {
+      store<u64>(out + I_NONCE, load<u64>(b + A_NONCE));
+      store<u32>(out + I_CODE, load<u32>(b + A_CODE));
+      store<u32>(out + I_FLAGS, load<u32>(b + A_FLAGS) & (AF_EXISTS | AF_HAS_STORAGE));
+    } else store<u32>(out + I_CODE, <u32>emptyCode);
+  }
+  return true;
+}
+
+function resolveBalance(addr: usize, j: u32, out: usize): bool {
+  const st = mvResolve(K_BAL, addr, 0, j, out);
+  if (st == RESOLVE_BLOCKED) return false;
+  if (st == RESOLVE_BASE || resolvedOnBase) {
+    const b = acctFind(baseAcct, addr, false);
+    if (st == RESOLVE_BASE) memory.fill(out, 0, 32);
+    if (b != 0) u.add(out, out, b + A_BALANCE);
+  }
+  return true;
+}
+
+function resolveSlot(addr: usize, slot: usize, epoch: u32, j: u32, out: usize): bool {
+  const st = mvResolve(K_SLOT, addr, slot, j, out);
+  if (st == RESOLVE_BLOCKED) return false;
+  if (st == RESOLVE_BASE) {
+    memory.fill(out, 0, 32);
+    if (epoch == 0) {
+      const b = storFind(baseStor, addr, slot, false);
+      if (b != 0) memory.copy(out, b + S_VALUE, 32);
+    }
+  } else if (resolvedEpoch != epoch) {
+    memory.fill(out, 0, 32); // written before the account's storage was wiped
+  }
+  return true;
+}
+
+// ---- reads by the running incarnation (called from state/world.ts in parallel mode) ----
+
+/** Fills cache record `r` (keyed) with the INFO its transaction sees; records the read. */
+export function readInfo(r: usize): void {
+  const addr = r + A_ADDR;
+  if (!resolveInfo(addr, curTx, tmp)) { blockedOn = <i32>resolvedBlocker; memory.fill(tmp, 0, 32); store<u32>(tmp + I_CODE, <u32>emptyCode); }
+  else record(K_INFO, addr, 0, 0, tmp);
+  store<u32>(r + A_FLAGS, load<u32>(tmp + I_FLAGS));
+  store<u64>(r + A_NONCE, load<u64>(tmp + I_NONCE));
+  store<u32>(r + A_CODE, load<u32>(tmp + I_CODE));
+  store<u32>(r + A_EPOCH, load<u32>(tmp + I_EPOCH));
+}
+
+export function readBalance(addr: usize, dst: usize): void {
+  if (!resolveBalance(addr, curTx, dst)) { blockedOn = <i32>resolvedBlocker; memory.fill(dst, 0, 32); return; }
+  record(K_BAL, addr, 0, 0, dst);
+}
+
+export function readSlot(addr: usize, slot: usize, epoch: u32, dst: usize): void {
+  if (!resolveSlot(addr, slot, epoch, curTx, dst)) { blockedOn = <i32>resolvedBlocker; memory.fill(dst, 0, 32); return; }
+  record(K_SLOT, addr, slot, epoch, dst);
+}
+
+// ---- writes of the running incarnation (from txCommit in parallel mode) ----
+
+/** Starts the write set (after the last read of the incarnation). */
+export function writesBegin(): void { writesStart = outTop; nWrites = 0; }
+
+export function emitWrite(kind: u32, addr: usize, slot: usize, flags: u32, epoch: u32, value: usize): void {
+  const e = outAlloc(SE_SIZE);
+  if (e == 0) return;
+  store<u32>(e + SE_KIND, kind);
+  memory.copy(e + SE_ADDR, addr, 20);
+  store<u32>(e + SE_FLAGS, flags);
+  store<u32>(e + SE_EPOCH, epoch);
+  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32); else memory.fill(e + SE_SLOT, 0, 32);
+  memory.copy(e + SE_VALUE, value, 32);
+  nWrites++;
+}
+
+/** INFO value for a cache record. */
+export function emitInfo(r: usize, exists: bool, epoch: u32): void {
+  memory.fill(tmp, 0, 32);
+  if (exists) {
+    store<u64>(tmp + I_NONCE, load<u64>(r + A_NONCE));
+    store<u32>(tmp + I_CODE, load<u32>(r + A_CODE));
+    store<u32>(tmp + I_FLAGS, AF_EXISTS | (epoch == 0 ? load<u32>(r + A_FLAGS) & AF_HAS_STORAGE : 0));
+  } else store<u32>(tmp + I_CODE, <u32>emptyCode);
+  store<u32>(tmp + I_EPOCH, epoch);
+  emitWrite(K_INFO, r + A_ADDR, 0, 0, epoch, tmp);
+}
+
+export let lastWroteNew: bool = false;
+
+/**
+ * Applies the write set to the multi-version memory, removes the versions the previous incarnation wrote
+ * and this one did not, and publishes this incarnation's read and write sets. Returns false if the shared
+ * regions ran out.
+ */
+export function publish(): bool {
+  if (outFull) return false;
+  if (writesStart == 0) writesStart = outTop; // an invalid transaction writes nothing
+  const j = curTx;
+  lastWroteNew = false;
+  for (let i: u32 = 0; i < nWrites; i++) {
+    const e = writesStart + <usize>i * SE_SIZE;
+    if (!mvWrite(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, curInc, load<u32>(e + SE_FLAGS), load<u32>(e + SE_EPOCH), e + SE_VALUE)) return false;
+    if (wroteNew) lastWroteNew = true;
+  }
+  const t = txio + <usize>j * TX_IO_SIZE;
+  const old = <usize>load<u32>(t + T_WRITES);
+  const nOld = load<u32>(t + T_NWRITES);
+  for (let i: u32 = 0; i < nOld; i++) {
+    const e = old + <usize>i * SE_SIZE;
+    mvEstimateOrRemove(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, true, curInc);
+  }
+  store<u32>(t + T_READS, <u32>readsStart);
+  store<u32>(t + T_NREADS, nReads);
+  store<u32>(t + T_WRITES, <u32>writesStart);
+  store<u32>(t + T_NWRITES, nWrites);
+  atomic.store<u32>(t + T_INC, curInc);
+  return true;
+}
+
+/** Block-STM validation: is every value transaction j's latest incarnation read still what it would read? */
+export function validate(j: u32): bool {
+  const t = txio + <usize>j * TX_IO_SIZE;
+  const reads = <usize>load<u32>(t + T_READS);
+  const n = load<u32>(t + T_NREADS);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = reads + <usize>i * SE_SIZE;
+    const kind = load<u32>(e + SE_KIND);
+    let ok: bool;
+    if (kind == K_INFO) ok = resolveInfo(e + SE_ADDR, j, tmp);
+    else if (kind == K_BAL) ok = resolveBalance(e + SE_ADDR, j, tmp);
+    else ok = resolveSlot(e + SE_ADDR, e + SE_SLOT, load<u32>(e + SE_EPOCH), j, tmp);
+    if (!ok) return false;
+    if (!u.eq(tmp, e + SE_VALUE)) return false;
+  }
+  return true;
+}
+
+/** After an abort: j's writes become ESTIMATEs, so readers wait for its next incarnation. */
+export function markEstimates(j: u32): void {
+  const t = txio + <usize>j * TX_IO_SIZE;
+  const w = <usize>load<u32>(t + T_WRITES);
+  const n = load<u32>(t + T_NWRITES);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = w + <usize>i * SE_SIZE;
+    mvEstimateOrRemove(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, false, 0);
+  }
+}
+
+// ---- end of the block (coordinator): the final values into the block overlay ----
+
+/** The overlay record of `addr`, initialised from the base state when new. */
+function ovAccount(addr: usize): usize {
+  const o = acctFind(ovAcct, addr, true);
+  if (o == 0 || !tableInserted) return o;
+  const b = acctFind(baseAcct, addr, false);
+  if (b != 0) {
+    store<u32>(o + A_FLAGS, load<u32>(b + A_FLAGS));
+    store<u64>(o + A_NONCE, load<u64>(b + A_NONCE));
+    memory.copy(o + A_BALANCE, b + A_BALANCE, 32);
+    store<u32>(o + A_CODE, load<u32>(b + A_CODE));
+  } else store<u32>(o + A_CODE, <u32>emptyCode);
+  return o;
+}
+
+/** Writes the last version of every location (as of the end of the block, transaction n) to the overlay. */
+export function finalizeToOverlay(n: u32): bool {
+  const cap = mvCapacity();
+  for (let i: u32 = 0; i < cap; i++) {
+    const e = mvEntryAt(i);
+    if (e == 0) continue;
+    const kind = load<u32>(e + L_KIND);
+    const addr = e + L_ADDR;
+    if (kind == K_SLOT) {
+      const v = <usize>load<u32>(e + L_VERS) + <usize>(load<u32>(e + L_COUNT) - 1) * V_SIZE;
+      if (!commitStorage(addr, e + L_SLOT, v + V_VALUE, load<u32>(v + V_EPOCH))) return false;
+      continue;
+    }
+    const o = ovAccount(addr);
+    if (o == 0) return false;
+    if (kind == K_INFO) {
+      const v = <usize>load<u32>(e + L_VERS) + <usize>(load<u32>(e + L_COUNT) - 1) * V_SIZE + V_VALUE;
+      store<u32>(o + A_FLAGS, load<u32>(v + I_FLAGS));
+      store<u64>(o + A_NONCE, load<u64>(v + I_NONCE));
+      store<u32>(o + A_CODE, load<u32>(v + I_CODE));
+      store<u32>(o + A_EPOCH, load<u32>(v + I_EPOCH));
+    } else {
+      resolveBalance(addr, n, o + A_BALANCE);
+    }
+  }
+  return true;
+}
+
+export const SET_ENTRY_SIZE: usize = SE_SIZE;

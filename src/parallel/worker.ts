@@ -1,0 +1,88 @@
+// A worker thread of the parallel executor. It instantiates the engine module once over the shared memory
+// (claiming its own arena), then for each block runs the Block-STM worker loop: take a task from the shared
+// scheduler, execute an incarnation or validate one, report back to the scheduler, until the block is done.
+import { precompileHostImports } from '../precompiles/host.js';
+import { Scheduler, type Task } from './scheduler.js';
+import type { EngineExports } from '../engine/wasm.js';
+import type { ParallelLayout } from '../engine/engine.js';
+
+/** Sent once per block to every worker. */
+export interface BlockTask {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  layout: ParallelLayout;
+  /** Identifies the engine (a new engine means a new memory and a new instance). */
+  engineId: number;
+  n: number;
+  /** Per transaction: [tx record, result record] u32 pairs. */
+  txTable: number;
+  txio: number;
+  sched: number;
+  /** Int32 word: set to non-zero to make every worker stop (a fatal condition or a failed worker). */
+  haltWord: number;
+  /** Debug: random spins and yields inside the scheduler (determinism tests). */
+  chaos?: boolean;
+}
+
+/** What a worker reports for a block. */
+export interface WorkerReport { worker: number; fatal: number; executions: number; validations: number; ms: number }
+
+let inst: { fns: EngineExports; engineId: number; index: number } | undefined;
+
+function instantiate(t: BlockTask): NonNullable<typeof inst> {
+  if (inst && inst.engineId === t.engineId) return inst;
+  const instance = new WebAssembly.Instance(t.module, {
+    env: { memory: t.memory, abort: () => { throw new Error('parevm wasm: abort'); }, ...precompileHostImports(t.memory) },
+  });
+  const fns = instance.exports as unknown as EngineExports;
+  const words = new Int32Array(t.memory.buffer);
+  const index = Atomics.add(words, t.layout.workerCounter >> 2, 1);
+  if (index >= t.layout.workers) throw new Error(`worker index ${index} beyond the ${t.layout.workers} laid out`);
+  const L = t.layout;
+  if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes) === 0) throw new Error('worker arena too small');
+  inst = { fns, engineId: t.engineId, index };
+  return inst;
+}
+
+const ST_BLOCKED = 0x62;
+
+/** The Block-STM worker loop for one block. */
+export default function runBlock(t: BlockTask): WorkerReport {
+  const t0 = performance.now();
+  const { fns, index } = instantiate(t);
+  const L = t.layout;
+  fns.parallelAttach(L.mvDesc, t.txio, L.workerOuts[index], L.workerOutBytes);
+  fns.useEnv(L.envPtr);
+  const buf = t.memory.buffer as unknown as SharedArrayBuffer;
+  const sched = new Scheduler(buf, t.sched, t.n);
+  if (t.chaos) sched.chaos = () => { const k = Math.random() * 200; for (let i = 0; i < k; i++) Math.sqrt(i); };
+  const words = new Int32Array(buf);
+  const halt = t.haltWord >> 2;
+  const table = new Uint32Array(buf, t.txTable, t.n * 2);
+  let task: Task = null;
+  let executions = 0, validations = 0, fatal = 0;
+  while (!sched.done()) {
+    if (Atomics.load(words, halt) !== 0) break;
+    if (task === null) task = sched.nextTask();
+    if (task === null) { sched.idle(true); continue; }
+    const txIdx: number = task.version.txIdx, incarnation: number = task.version.incarnation;
+    if (task.kind === 'execute') {
+      executions++;
+      const st = fns.executeIncarnation(txIdx, incarnation, table[txIdx * 2], table[txIdx * 2 + 1]);
+      if (st === ST_BLOCKED) {
+        // Wait for the writer of the ESTIMATE; if it already finished, run again at once.
+        task = sched.addDependency(txIdx, fns.blockingTx()) ? null : task;
+        continue;
+      }
+      if (st >= 0x60) { fatal = st; Atomics.store(words, halt, st); break; }
+      task = sched.finishExecution(txIdx, incarnation, fns.wroteNewLocation() !== 0);
+    } else {
+      validations++;
+      const valid = fns.validateTx(txIdx) !== 0;
+      const aborted = !valid && sched.tryValidationAbort(txIdx, incarnation);
+      if (aborted) fns.abortTx(txIdx);
+      task = sched.finishValidation(txIdx, aborted);
+    }
+  }
+  return { worker: index, fatal, executions, validations, ms: performance.now() - t0 };
+}
