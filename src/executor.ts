@@ -152,7 +152,8 @@ export class Executor {
     const accounts = pow2((state.size + txs * 4) * 2, 1 << 12);
     const wantSlots = pow2((slots + txs * 8) * 2, 1 << 14);
     const workers = this.workers > 1 ? this.workers : 0;
-    const mvLocations = pow2((txs * 12 + slots) * 2, 1 << 16);
+    // a transaction writes about 4 locations (sender INFO and BALANCE, recipient and coinbase BALANCE) plus its slots
+    const mvLocations = pow2(txs * 8 + 1024, 1 << 14);
     const mvHeapBytes = Math.max(64 << 20, txs * 4096);
     const workerOutBytes = Math.max(32 << 20, Math.ceil((txs * 8192) / Math.max(workers, 1)));
     const inputBytes = Math.max(64 << 20, txs * 2048);
@@ -308,6 +309,7 @@ export class Executor {
    * discards its pool and stays usable.
    */
   private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats): Promise<{ results: TxResult[] } | { fallback: string }> {
+    const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
     const n = txs.length;
@@ -327,12 +329,14 @@ export class Executor {
       table[i * 2 + 1] = results + i * abi.R_SIZE;
       p = al(engine.writeTx(p, txs[i]));
     }
+    const tw = performance.now();
     engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     const pool = await this.poolFor(L.workers);
     const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos };
     let reports: WorkerReport[];
+    const tDispatch = performance.now();
     try {
       reports = await pool.runOnAll<WorkerReport>(Array.from({ length: L.workers }, () => task));
     } catch (e) {
@@ -342,8 +346,10 @@ export class Executor {
       this.engine = undefined; // its memory may hold a half-run block: start afresh next time
       throw new BlockError('WORKER_FAILED', `a worker thread failed: ${(e as Error).message}`);
     }
+    if (process.env.PAREVM_DEBUG) console.error('[parevm] workers', JSON.stringify(reports), 'write', (tw - t0w).toFixed(1), 'init', (tDispatch - tw).toFixed(1), 'dispatch+run', (performance.now() - tDispatch).toFixed(1), 'ms');
     const fatal = reports.find((r) => r.fatal !== 0);
     if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };
+    const tFin = performance.now();
     const s = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     if (!s.done()) return { fallback: 'the scheduler did not finish' };
     if (!engine.fns.finalizeBlock(n)) return { fallback: 'the block overlay is full' };
@@ -360,6 +366,7 @@ export class Executor {
       const r = results + i * abi.R_SIZE;
       out.push(engine.readResult(r, dv.getInt32(r + abi.R_STATUS, true)));
     }
+    if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize+results', (performance.now() - tFin).toFixed(1), 'ms');
     return { results: out };
   }
 

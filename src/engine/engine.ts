@@ -136,6 +136,14 @@ const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 
 /** Writes bigints as little-endian u64 limbs, as the engine keeps 256-bit words. */
 function writeWord(dv: DataView, p: number, v: bigint): void {
+  if (v >= 0n && v < 0x10000000000000000n) {
+    // the common case (fees, values, nonces): one limb, no BigInt arithmetic
+    dv.setBigUint64(p, v, true);
+    dv.setBigUint64(p + 8, 0n, true);
+    dv.setBigUint64(p + 16, 0n, true);
+    dv.setBigUint64(p + 24, 0n, true);
+    return;
+  }
   for (let i = 0; i < 4; i++) {
     dv.setBigUint64(p + i * 8, BigInt.asUintN(64, v), true);
     v >>= 64n;
