@@ -15,7 +15,7 @@ import { setTables, setScratch, setEnv } from './context';
 import { executeTx } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
-  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE,
+  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies,
 } from './mv/txio';
 import { mvFull, clearMvFull, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
 import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
@@ -49,7 +49,7 @@ export { TX_IO_SIZE, SET_ENTRY_SIZE, MV_DESC_SIZE, LOC_SIZE, V_SIZE };
  * Returns the address of a 4 KiB staging buffer in the arena for the TypeScript side, or 0 if the arena is
  * too small.
  */
-export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes: usize, memBytes: usize): usize {
+export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes: usize, memBytes: usize, retBytes: usize): usize {
   arenaInit(arenaBase, arenaSize);
   staging = arenaAlloc(1 << 16);
   const scr = arenaAlloc(1024);
@@ -60,7 +60,7 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   setAddrScratch(arenaAlloc(32));
   u256Init();
   if (!txCacheInit()) return 0;
-  if (!framesInit(frameBytes, memBytes)) return 0;
+  if (!framesInit(frameBytes, memBytes, retBytes)) return 0;
   worldAttach(desc);
   setTables(<usize>load<u32>(desc + WD_TABLES));
   return staging;
@@ -149,3 +149,6 @@ export function abortTx(j: u32): void { markEstimates(j); }
 
 /** Coordinator, after a parallel block of n transactions: the final values into the block overlay. */
 export function finalizeBlock(n: u32): bool { return finalizeToOverlay(n); }
+
+/** Coordinator, after a parallel block: transaction j's observed dependencies (u32 indices at out, at most max). */
+export function txDependencies(j: u32, out: usize, max: u32): u32 { return readDependencies(j, out, max); }

@@ -110,11 +110,8 @@ export function executeTx(t: usize, res: usize): i32 {
   subBalance(sender, fee);
   warmAccount(sender);
   if (!isCreate) warmAccount(account(t + TX_TO));
+  // precompiles (EIP-2929) and the coinbase (EIP-3651) are warm by definition (state/txcache.ts warmAccount)
   if (fork >= BERLIN) {
-    const n = precompileCount(fork);
-    const a = scratch + 448;
-    memory.fill(a, 0, 20);
-    for (let i = 1; i <= n; i++) { store<u8>(a + 19, <u8>i); warmAccount(account(a)); }
     // access list (EIP-2930): [addr 20][nkeys u32][pad 8] + nkeys * 32 BE keys
     let p = <usize>load<u32>(t + TX_ACCESS_LIST);
     const cnt = load<u32>(t + TX_ACCESS_COUNT);
@@ -130,7 +127,6 @@ export function executeTx(t: usize, res: usize): i32 {
       }
     }
   }
-  if (fork >= SHANGHAI) warmAccount(account(env + ENV_COINBASE)); // EIP-3651
 
   // ---- 3. execute ----
   const execGas = gasLimit - load<u64>(t + TX_INTRINSIC);

@@ -15,6 +15,7 @@ const suites = [
   ['TransactionTests (Cancun)', ['dist/src/runners/tx-tests.js']],
   ['GeneralStateTests (Cancun)', ['dist/src/runners/state-tests.js']],
   ['GeneralStateTests (older forks)', ['dist/src/runners/state-tests.js', '--fork', 'older']],
+  ['GeneralStateTests (Cancun) as parallel one-transaction blocks, 2 workers', ['dist/src/runners/state-tests-parallel.js']],
   ['fixture blocks (mainnet, anvil-cancun)', ['dist/src/runners/mainnet.js']],
 ];
 

@@ -14,7 +14,9 @@ import { bytesToHex } from './hex.js';
 import { InputError, ParevmError } from './errors.js';
 
 const USAGE = `usage: parevm run <block.json | fixture dir> [--prestate FILE] [--block-hashes FILE] [--fork NAME]
-                  [--chain-id N] [--full-state] [--workers N] [--json]
+                  [--chain-id N] [--full-state] [--workers N] [--compare] [--json]
+--workers N runs the block on N threads (Block-STM); --compare also runs it sequentially, checks that both
+give the same result and prints the speedup.
 A fixture dir holds block.json and prestate.json; block_hashes.json and index.json (fork, chainId,
 stateRootCheckable) are read from it or its parent when present.`;
 
@@ -24,7 +26,7 @@ function readJson(file: string): unknown {
   try { return JSON.parse(text); } catch (e) { throw new InputError(`malformed JSON: ${(e as Error).message}`, { file }); }
 }
 
-interface RunArgs { executor?: Executor; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
+interface RunArgs { executor?: Executor; compare?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
 
 function parseArgs(argv: string[]): RunArgs {
   const a: RunArgs = { target: '', workers: 1, json: false };
@@ -38,6 +40,7 @@ function parseArgs(argv: string[]): RunArgs {
     else if (x === '--full-state') a.fullState = true;
     else if (x === '--workers') a.workers = Number(val());
     else if (x === '--json') a.json = true;
+    else if (x === '--compare') a.compare = true;
     else if (x.startsWith('--')) throw new InputError(`unknown option ${x}`);
     else a.target = x;
   }
@@ -99,7 +102,7 @@ function toJson(r: BlockResult): unknown {
   const q = (n: bigint) => '0x' + n.toString(16);
   return {
     fork: forkName(r.fork), mode: r.mode, gasUsed: q(r.gasUsed), blobGasUsed: q(r.blobGasUsed), logsBloom: hex(r.logsBloom),
-    receiptsRoot: hex(r.receiptsRoot), stateRoot: hex(r.stateRoot), checks: r.checks, notes: r.notes, stats: r.stats,
+    receiptsRoot: hex(r.receiptsRoot), stateRoot: hex(r.stateRoot), checks: r.checks, notes: r.notes, fallback: r.fallback, stats: r.stats,
     receipts: r.receipts.map((x) => ({ type: x.type, status: x.status, gasUsed: q(x.gasUsed), cumulativeGasUsed: q(x.cumulativeGasUsed), contractAddress: hex(x.contractAddress), logs: x.logs.map((l) => ({ address: hex(l.address), topics: l.topics.map(hex), data: hex(l.data) })) })),
     diff: r.diff.map((d) => ({
       address: d.address,
@@ -118,8 +121,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try { args = parseArgs(rest); } catch (e) { console.error(`parevm: ${(e as Error).message}\n${USAGE}`); return 2; }
   try {
     const { result, blockFile } = await runFromFiles(args);
-    console.log(args.json ? JSON.stringify(toJson(result), null, 2) : summary(result, blockFile));
-    return Object.values(result.checks).every((v) => v !== false) ? 0 : 1;
+    let same = true;
+    let extra = '';
+    if (args.compare) {
+      const { resultFingerprint } = await import('./runners/mainnet.js');
+      const seq = (await runFromFiles({ ...args, workers: 1, executor: undefined })).result;
+      same = resultFingerprint(seq) === resultFingerprint(result);
+      const speedup = seq.stats.ms.execute / Math.max(result.stats.ms.execute, 1e-3);
+      extra = `\nsequential   ${seq.stats.ms.execute.toFixed(2)} ms executing: speedup ${speedup.toFixed(2)}x, results ${same ? 'identical' : 'DIFFER'}`;
+    }
+    console.log(args.json ? JSON.stringify(toJson(result), null, 2) : summary(result, blockFile) + extra);
+    return Object.values(result.checks).every((v) => v !== false) && same ? 0 : 1;
   } catch (e) {
     if (e instanceof ParevmError) { console.error(`parevm: ${e.code}: ${e.message}`); return 2; }
     throw e;

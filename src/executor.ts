@@ -105,6 +105,11 @@ export interface BlockStats {
   aborts: number;
   /** Times a transaction waited for another (it read an ESTIMATE). */
   dependencyWaits: number;
+  /**
+   * Parallel runs: the dependency graph actually observed. For each transaction with dependencies, the
+   * earlier transactions whose writes its final reads saw (sorted). JSON-ready.
+   */
+  dependencies?: Record<number, number[]>;
   ms: { senders: number; load: number; execute: number; finalize: number; total: number };
 }
 
@@ -360,6 +365,16 @@ export class Executor {
     stats.validations = c.validations;
     stats.aborts = c.aborts;
     stats.dependencyWaits = c.dependencies;
+    const deps: Record<number, number[]> = {};
+    const scratchPtr = engine.staging;
+    const maxDeps = 8192; // the staging buffer holds 16,384 u32s; more than this per transaction is cut off
+    for (let i = 0; i < n; i++) {
+      const k = engine.fns.txDependencies(i, scratchPtr, maxDeps);
+      if (k === 0) continue;
+      const set = new Set(new Uint32Array(engine.memory.buffer, scratchPtr, k));
+      deps[i] = [...set].sort((a, b) => a - b);
+    }
+    stats.dependencies = deps;
     const dv = engine.dv();
     const out: TxResult[] = [];
     for (let i = 0; i < n; i++) {

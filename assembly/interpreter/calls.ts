@@ -6,7 +6,7 @@ import { keccak256 } from '../keccak';
 import {
   F_PARENT, F_KIND, F_DEPTH, F_STATIC, F_CODE, F_CODE_LEN, F_BITMAP, F_PC, F_GAS, F_REFUND, F_SP, F_STACK,
   F_MEM, F_MEM_SIZE, F_INPUT, F_INPUT_LEN, F_RET_OFF, F_RET_LEN, F_JMARK, F_LOG_BYTES, F_LOG_COUNT, F_ACCT,
-  F_END, F_ADDRESS, F_CALLER, F_VALUE, F_HDR, STACK_BYTES, frameBase, frameLimit, retBuf, retLen, setRetLen,
+  F_END, F_ADDRESS, F_CALLER, F_VALUE, F_HDR, STACK_BYTES, frameBase, frameLimit, retBuf, retCap, retLen, setRetLen,
 } from './frame';
 import {
   ST_CONTINUE, ST_SELFDESTRUCT, ST_REVERT, ST_OUT_OF_GAS, ST_STATIC_VIOLATION, ST_CODE_SIZE_LIMIT,
@@ -190,7 +190,8 @@ export function opCall(f: usize, op: u32): i32 {
     const st = runPrecompile(pid, fork, inPtr, <u32>(inLen == 0 ? 0 : inLen), childGas);
     arenaReset(mark);
     if (st == PC_OK) {
-      const n = pcOutLen;
+      let n = pcOutLen;
+      if (<usize>n > retCap) { engineFault = ST_FATAL_ARENA; n = 0; }
       memory.copy(retBuf, pcOutPtr, n);
       setRetLen(n);
       const w = outLen < <u64>n ? <u32>outLen : n;
@@ -441,6 +442,7 @@ export function frameHalt(f: usize, status: i32, outOff: u64, outLen: u64): usiz
     ripemdTouch(f + F_ADDRESS);
   }
   // the output becomes the caller's RETURNDATA
+  if (<usize>n > retCap) { engineFault = ST_FATAL_ARENA; n = 0; }
   if (n != 0) memory.copy(retBuf, out, n);
   setRetLen(n);
 

@@ -45,13 +45,13 @@ export let retLen: u32 = 0;
 export function setRetLen(n: u32): void { retLen = n; }
 
 /** Carves the three regions out of this instance's arena. */
-export function framesInit(frameBytes: usize, memBytes: usize): bool {
+export function framesInit(frameBytes: usize, memBytes: usize, retBytes: usize): bool {
   frameBase = arenaAlloc(frameBytes);
   memBase = arenaAlloc(memBytes);
-  retBuf = arenaAlloc(memBytes);
+  retBuf = arenaAlloc(retBytes);
   if (frameBase == 0 || memBase == 0 || retBuf == 0) return false;
   frameLimit = frameBase + frameBytes;
   memLimit = memBase + memBytes;
-  retCap = memBytes;
+  retCap = retBytes;
   return true;
 }

@@ -262,3 +262,24 @@ export function mvEntryAt(i: u32): usize {
   const e = <usize>load<u32>(md + MD_TABLE) + <usize>i * LOC_SIZE;
   return load<u32>(e + L_STATE) == 2 && load<u32>(e + L_COUNT) > 0 ? e : 0;
 }
+
+/**
+ * The writers whose versions reader j's read of a location sees: the highest version below j, and for a
+ * balance every delta down to (and including) the nearest full value. Appends their indices (u32) at `out`,
+ * at most `max`; returns how many. Coordinator only, after the block.
+ */
+export function mvWriters(kind: u32, addr: usize, slot: usize, j: u32, out: usize, max: u32): u32 {
+  const e = mvFind(kind, addr, slot, false);
+  if (e == 0) return 0;
+  let i = lowerBound(e, j);
+  const vs = <usize>load<u32>(e + L_VERS);
+  let n: u32 = 0;
+  while (i > 0 && n < max) {
+    const v = vs + <usize>(i - 1) * V_SIZE;
+    store<u32>(out + (<usize>n << 2), load<u32>(v + V_TX));
+    n++;
+    if (kind != K_BAL || (load<u32>(v + V_FLAGS) & VF_DELTA) == 0) break;
+    i--;
+  }
+  return n;
+}

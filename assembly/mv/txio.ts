@@ -6,7 +6,7 @@
 // execution depends only on the values it read, so equal values mean the same execution.
 import {
   K_INFO, K_BAL, K_SLOT, I_NONCE, I_CODE, I_FLAGS, I_EPOCH, VF_DELTA, RESOLVE_BASE, RESOLVE_BLOCKED,
-  mvResolve, mvWrite, mvEstimateOrRemove, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
+  mvResolve, mvWrite, mvEstimateOrRemove, mvWriters, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
   mvCapacity, mvEntryAt, L_KIND, L_ADDR, L_SLOT, L_VERS, L_COUNT, V_SIZE, V_VALUE, V_EPOCH,
 } from './mvmemory';
 import {
@@ -294,3 +294,19 @@ export function finalizeToOverlay(n: u32): bool {
 }
 
 export const SET_ENTRY_SIZE: usize = SE_SIZE;
+
+/**
+ * The transactions whose writes transaction j's final reads saw (the observed dependency graph), as u32
+ * indices at `out` (at most `max`, duplicates possible). Coordinator only, after the block.
+ */
+export function readDependencies(j: u32, out: usize, max: u32): u32 {
+  const t = txio + <usize>j * TX_IO_SIZE;
+  const reads = <usize>load<u32>(t + T_READS);
+  const n = load<u32>(t + T_NREADS);
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < n && k < max; i++) {
+    const e = reads + <usize>i * SE_SIZE;
+    k += mvWriters(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, out + (<usize>k << 2), max - k);
+  }
+  return k;
+}

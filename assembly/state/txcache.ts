@@ -5,10 +5,13 @@ import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_LOWER_BAL, A_CODE, A_EPOCH, A_SIZE, AF_BAL_LOADED,
   AF_EXISTS, AF_WARM, AF_TOUCHED, AF_CREATED, AF_DESTRUCTED, AF_WIPED, AF_DIRTY, AF_DELETE,
   S_ADDR, S_FLAGS, S_SLOT, S_VALUE, S_ORIG, S_SIZE, SF_WARM, SF_DIRTY,
-  C_HASH, TD_SIZE, TD_GROW, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
+  C_HASH, TD_SIZE, TD_GROW, addrEq, tableInit, tableClear, acctFind, storFind, tableInserted, tableFull,
 } from './records';
 import { lowerAccount, lowerBalance, lowerStorage, commitAccount, commitStorage, emptyCode } from './world';
 import { arenaAlloc, arenaMark, arenaReset } from '../arena';
+import { fork, env, ENV_COINBASE } from '../context';
+import { BERLIN, SHANGHAI } from '../fork';
+import { precompileCount } from '../precompiles/index';
 import { parallelMode, blockedOn, writesBegin, emitWrite, emitInfo } from '../mv/txio';
 import { K_BAL, K_SLOT, VF_DELTA } from '../mv/mvmemory';
 import { isZero } from '../u256';
@@ -170,10 +173,25 @@ export function setFlags(r: usize, f: u32): void {
   store<u32>(r + A_FLAGS, f);
 }
 
+/**
+ * Precompiles (EIP-2929) and the coinbase (EIP-3651) are warm from the start of every transaction. They are
+ * warm by definition here rather than by loading their accounts up front: an unneeded load is a recorded
+ * read (and a later re-check) in parallel mode.
+ */
+function warmByDefault(a: usize): bool {
+  if (fork < BERLIN) return false;
+  if (load<u64>(a) == 0 && load<u64>(a, 8) == 0 && load<u16>(a, 16) == 0 && load<u8>(a, 18) == 0) {
+    const id = <i32>load<u8>(a, 19);
+    if (id >= 1 && id <= precompileCount(fork)) return true;
+  }
+  return fork >= SHANGHAI && addrEq(a, env + ENV_COINBASE);
+}
+
 /** Marks the account warm; returns whether it already was (EIP-2929). */
 export function warmAccount(r: usize): bool {
   const f = load<u32>(r + A_FLAGS);
   if ((f & AF_WARM) != 0) return true;
+  if (warmByDefault(r + A_ADDR)) { store<u32>(r + A_FLAGS, f | AF_WARM); return true; } // no journal: always warm
   setFlags(r, f | AF_WARM);
   return false;
 }

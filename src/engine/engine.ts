@@ -27,8 +27,12 @@ export interface EngineOptions {
   frameBytes?: number;
   /** EVM memory region inside the arena (return-data buffer is the same size). */
   evmMemoryBytes?: number;
+  /** Return-data buffer inside the arena (default: as large as the EVM memory region). */
+  returnDataBytes?: number;
   /** Worker instances for parallel execution (each gets an arena and a shared output area). */
   workers?: number;
+  /** Worker arenas, when they should differ from the coordinator's (default: the same sizes). */
+  worker?: { arenaBytes?: number; frameBytes?: number; evmMemoryBytes?: number; returnDataBytes?: number };
   /** Per-worker shared output area (read and write sets, logs) for one block. */
   workerOutBytes?: number;
   /** Multi-version memory: location capacity (power of two) and version heap bytes. */
@@ -44,6 +48,7 @@ export interface ParallelLayout {
   arenaBytes: number;
   frameBytes: number;
   evmMemoryBytes: number;
+  returnDataBytes: number;
   workerArenas: number[];
   workerOuts: number[];
   workerOutBytes: number;
@@ -126,7 +131,9 @@ const DEFAULTS: Required<EngineOptions> = {
   arenaBytes: 200 * MIB,
   frameBytes: 72 * MIB,
   evmMemoryBytes: 32 * MIB,
+  returnDataBytes: 0,
   workers: 0,
+  worker: {},
   workerOutBytes: 64 * MIB,
   mvLocations: 1 << 17,
   mvHeapBytes: 64 * MIB,
@@ -195,11 +202,12 @@ export class Engine {
       const mvTable = p; p += o.mvLocations * 96;
       const mvHeap = p; p += o.mvHeapBytes;
       const workerArenas: number[] = [], workerOuts: number[] = [];
-      for (let i = 0; i < o.workers; i++) { workerArenas.push(p); p += o.arenaBytes; }
+      const w = { arenaBytes: o.arenaBytes, frameBytes: o.frameBytes, evmMemoryBytes: o.evmMemoryBytes, returnDataBytes: o.returnDataBytes || o.evmMemoryBytes, ...o.worker };
+      for (let i = 0; i < o.workers; i++) { workerArenas.push(p); p += w.arenaBytes; }
       for (let i = 0; i < o.workers; i++) { workerOuts.push(p); p += o.workerOutBytes; }
       this.parallel = {
-        workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: o.arenaBytes, frameBytes: o.frameBytes,
-        evmMemoryBytes: o.evmMemoryBytes, workerArenas, workerOuts, workerOutBytes: o.workerOutBytes, mvDesc, mvTable,
+        workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: w.arenaBytes, frameBytes: w.frameBytes,
+        evmMemoryBytes: w.evmMemoryBytes, returnDataBytes: w.returnDataBytes, workerArenas, workerOuts, workerOutBytes: o.workerOutBytes, mvDesc, mvTable,
         mvLocations: o.mvLocations, mvHeap, mvHeapBytes: o.mvHeapBytes, workerCounter,
       };
     }
@@ -218,7 +226,7 @@ export class Engine {
     fns.tableInit(this.desc + abi.WD_OV_ACCT, ovAcct, o.accounts, 128, abi.A_GEN);
     fns.tableInit(this.desc + abi.WD_OV_STOR, ovStor, o.slots, 128, abi.S_GEN);
     fns.codeHeapInit(this.desc, this.codeHeapBase, o.codeHeapBytes);
-    this.staging = fns.init(arena, o.arenaBytes, this.desc, o.frameBytes, o.evmMemoryBytes);
+    this.staging = fns.init(arena, o.arenaBytes, this.desc, o.frameBytes, o.evmMemoryBytes, o.returnDataBytes || o.evmMemoryBytes);
     if (this.staging === 0) throw new ParevmError('ENGINE_CONFIG', 'arena too small for the frame and memory regions');
   }
 

@@ -17,7 +17,7 @@ export function wasmModule(): WebAssembly.Module {
 
 /** The engine's exported functions, as the TypeScript side calls them. */
 export interface EngineExports {
-  init(arenaBase: number, arenaSize: number, desc: number, frameBytes: number, memBytes: number): number;
+  init(arenaBase: number, arenaSize: number, desc: number, frameBytes: number, memBytes: number, retBytes: number): number;
   attach(desc: number): void;
   arenaLeft(): number;
   tableInit(td: number, base: number, cap: number, recSize: number, genOff: number): void;
@@ -39,6 +39,7 @@ export interface EngineExports {
   validateTx(j: number): number;
   abortTx(j: number): void;
   finalizeBlock(n: number): number;
+  txDependencies(j: number, out: number, max: number): number;
   keccak256(ptr: number, len: number, out: number): void;
 }
 

@@ -39,7 +39,7 @@ function instantiate(t: BlockTask): NonNullable<typeof inst> {
   const index = Atomics.add(words, t.layout.workerCounter >> 2, 1);
   if (index >= t.layout.workers) throw new Error(`worker index ${index} beyond the ${t.layout.workers} laid out`);
   const L = t.layout;
-  if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes) === 0) throw new Error('worker arena too small');
+  if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes, L.returnDataBytes) === 0) throw new Error('worker arena too small');
   inst = { fns, engineId: t.engineId, index };
   return inst;
 }

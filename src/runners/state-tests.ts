@@ -40,7 +40,7 @@ export function loadKnownStateFailures(): Record<string, string> {
   return existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : {};
 }
 
-function listJson(p: string): string[] {
+export function listJson(p: string): string[] {
   const st = statSync(p);
   if (st.isFile()) return p.endsWith('.json') ? [p] : [];
   const out: string[] = [];
@@ -63,9 +63,9 @@ export function logsHash(logs: Log[]): Uint8Array {
 const EMPTY_LOGS = logsHash([]);
 const MIB = 1 << 20;
 
-interface Ctx { file: string; caseName: string }
+export interface Ctx { file: string; caseName: string }
 
-function envOf(test: Record<string, any>, fork: Fork, ctx: Ctx): BlockEnv {
+export function envOf(test: Record<string, any>, fork: Fork, ctx: Ctx): BlockEnv {
   const e = test.env;
   if (!e || typeof e !== 'object') throw new InputError('missing env', { ...ctx, field: 'env' });
   const q = (name: string, dflt?: bigint): bigint => {
@@ -104,7 +104,7 @@ export function runStateTests(opts: { path?: string; fork?: string; filter?: str
   // (static_Call1MB1024Calldepth) and ~300k transient slots in one transaction (run_until_out_of_gas).
   const engine = new Engine({
     accounts: 1 << 12, slots: 1 << 15, codes: 1 << 12, codeHeapBytes: 32 * MIB, inputBytes: 8 * MIB,
-    evmMemoryBytes: 1100 * MIB, frameBytes: 96 * MIB, arenaBytes: 2800 * MIB,
+    evmMemoryBytes: 1100 * MIB, returnDataBytes: 64 * MIB, frameBytes: 96 * MIB, arenaBytes: 1700 * MIB,
   });
 
   const record = (dir: string, id: string, ok: boolean, reason: string): void => {
