@@ -152,3 +152,6 @@ export function finalizeBlock(n: u32): bool { return finalizeToOverlay(n); }
 
 /** Coordinator, after a parallel block: transaction j's observed dependencies (u32 indices at out, at most max). */
 export function txDependencies(j: u32, out: usize, max: u32): u32 { return readDependencies(j, out, max); }
+
+/** Debug hook for failure tests: traps (as a corrupt engine state would). Never called in normal operation. */
+export function debugTrap(): void { unreachable(); }

@@ -14,9 +14,9 @@ import { bytesToHex } from './hex.js';
 import { InputError, ParevmError } from './errors.js';
 
 const USAGE = `usage: parevm run <block.json | fixture dir> [--prestate FILE] [--block-hashes FILE] [--fork NAME]
-                  [--chain-id N] [--full-state] [--workers N] [--compare] [--json]
+                  [--chain-id N] [--full-state] [--workers N] [--compare] [--deps] [--json]
 --workers N runs the block on N threads (Block-STM); --compare also runs it sequentially, checks that both
-give the same result and prints the speedup.
+give the same result and prints the speedup; --deps adds the observed dependency graph to --json output.
 A fixture dir holds block.json and prestate.json; block_hashes.json and index.json (fork, chainId,
 stateRootCheckable) are read from it or its parent when present.`;
 
@@ -26,7 +26,7 @@ function readJson(file: string): unknown {
   try { return JSON.parse(text); } catch (e) { throw new InputError(`malformed JSON: ${(e as Error).message}`, { file }); }
 }
 
-interface RunArgs { executor?: Executor; compare?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
+interface RunArgs { executor?: Executor; compare?: boolean; deps?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
 
 function parseArgs(argv: string[]): RunArgs {
   const a: RunArgs = { target: '', workers: 1, json: false };
@@ -41,6 +41,7 @@ function parseArgs(argv: string[]): RunArgs {
     else if (x === '--workers') a.workers = Number(val());
     else if (x === '--json') a.json = true;
     else if (x === '--compare') a.compare = true;
+    else if (x === '--deps') a.deps = true;
     else if (x.startsWith('--')) throw new InputError(`unknown option ${x}`);
     else a.target = x;
   }
@@ -72,7 +73,7 @@ export async function runFromFiles(args: RunArgs): Promise<{ result: BlockResult
     if (args.fullState === undefined && (entry?.stateRootCheckable ?? idx.stateRootCheckable)) fullState = true;
   }
   const chain: ChainConfig = chainId !== undefined && chainId !== 1n ? { ...singleForkChain(fork ?? 12, chainId) } : MAINNET;
-  const ex = args.executor ?? createExecutor({ workers: args.workers, chain });
+  const ex = args.executor ?? createExecutor({ workers: args.workers, chain, dependencyGraph: args.deps });
   if (args.executor) ex.options.chain = chain;
   try {
     return { result: await ex.execute({ block, state, blockHashes, fork, fullState }), blockFile };

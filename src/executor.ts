@@ -46,6 +46,10 @@ export interface ExecutorOptions {
   pool?: WorkerPool;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
+  /** Debug: make the engine trap when it executes this transaction (failure tests). */
+  debugTrapTx?: number;
+  /** Parallel runs: report the observed dependency graph in `stats.dependencies` (costs ~1 us per transaction). */
+  dependencyGraph?: boolean;
 }
 
 /** What to execute. */
@@ -232,7 +236,15 @@ export class Executor {
       }
       if (fallback) notes.push(`ran sequentially: ${fallback}`);
     }
-    if (!results) results = this.runSequential(engine, txs);
+    if (!results) {
+      try {
+        results = this.runSequential(engine, txs);
+      } catch (e) {
+        if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+        this.engine = undefined; // a trapped instance is not trusted again
+        throw new BlockError('ENGINE_TRAP', `the engine trapped: ${e.message}`);
+      }
+    }
     // in order: validity, the block's gas limits, receipts
     const receipts: Receipt[] = [];
     let cumulative = 0n, blobGas = 0n;
@@ -286,6 +298,7 @@ export class Executor {
     let p = engine.inputBase;
     const limit = engine.inputBase + engine.opts.inputBytes;
     for (let i = 0; i < txs.length; i++) {
+      if (i === this.options.debugTrapTx) engine.fns.debugTrap();
       const need = 512 + txs[i].tx.data.length + 64 * txs[i].tx.accessList.reduce((n, e) => n + 1 + e.storageKeys.length, 0);
       if (p + need > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
       engine.setBlockGasUsed(cumulative, blobGas);
@@ -339,7 +352,7 @@ export class Executor {
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     const pool = await this.poolFor(L.workers);
-    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos };
+    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
     try {
@@ -357,6 +370,7 @@ export class Executor {
     const tFin = performance.now();
     const s = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     if (!s.done()) return { fallback: 'the scheduler did not finish' };
+    engine.fns.parallelAttach(L.mvDesc, txio, 0, 0); // the coordinator reads the block's records from here on
     if (!engine.fns.finalizeBlock(n)) return { fallback: 'the block overlay is full' };
     const c = s.counters();
     stats.workers = L.workers;
@@ -365,23 +379,25 @@ export class Executor {
     stats.validations = c.validations;
     stats.aborts = c.aborts;
     stats.dependencyWaits = c.dependencies;
+    const tDeps = performance.now();
     const deps: Record<number, number[]> = {};
     const scratchPtr = engine.staging;
     const maxDeps = 8192; // the staging buffer holds 16,384 u32s; more than this per transaction is cut off
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; this.options.dependencyGraph && i < n; i++) {
       const k = engine.fns.txDependencies(i, scratchPtr, maxDeps);
       if (k === 0) continue;
       const set = new Set(new Uint32Array(engine.memory.buffer, scratchPtr, k));
       deps[i] = [...set].sort((a, b) => a - b);
     }
-    stats.dependencies = deps;
+    if (this.options.dependencyGraph) stats.dependencies = deps;
+    const tRes = performance.now();
     const dv = engine.dv();
     const out: TxResult[] = [];
     for (let i = 0; i < n; i++) {
       const r = results + i * abi.R_SIZE;
       out.push(engine.readResult(r, dv.getInt32(r + abi.R_STATUS, true)));
     }
-    if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize+results', (performance.now() - tFin).toFixed(1), 'ms');
+    if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms');
     return { results: out };
   }
 

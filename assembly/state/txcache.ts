@@ -32,9 +32,9 @@ const J_SFLAGS: u32 = 5;
 const J_CODE: u32 = 6;
 const J_TSTORE: u32 = 7;
 
-const ACCT_CAP: u32 = 1 << 15;
-const STOR_CAP: u32 = 1 << 16;
-const TSTOR_CAP: u32 = 1 << 14;
+const ACCT_CAP: u32 = 1 << 10; // small so that it stays in cache; a large transaction chains overflow tables
+const STOR_CAP: u32 = 1 << 11;
+const TSTOR_CAP: u32 = 1 << 9;
 const JOURNAL_CAP: u32 = 1 << 18;
 const LOG_CAP: usize = 1 << 20;
 

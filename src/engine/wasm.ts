@@ -40,6 +40,7 @@ export interface EngineExports {
   abortTx(j: number): void;
   finalizeBlock(n: number): number;
   txDependencies(j: number, out: number, max: number): number;
+  debugTrap(): void;
   keccak256(ptr: number, len: number, out: number): void;
 }
 

@@ -22,6 +22,8 @@ export interface BlockTask {
   haltWord: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
+  /** Debug: trap the engine when this transaction is executed (failure tests). */
+  trapTx?: number;
 }
 
 /** What a worker reports for a block. */
@@ -68,6 +70,7 @@ export default function runBlock(t: BlockTask): WorkerReport {
     const txIdx: number = task.version.txIdx, incarnation: number = task.version.incarnation;
     if (task.kind === 'execute') {
       executions++;
+      if (txIdx === t.trapTx) fns.debugTrap();
       const st = fns.executeIncarnation(txIdx, incarnation, table[txIdx * 2], table[txIdx * 2 + 1]);
       if (st === ST_BLOCKED) {
         // Wait for the writer of the ESTIMATE; if it already finished, run again at once.

@@ -1,0 +1,44 @@
+// A worker that traps (or dies) gives a typed error for that block, and the executor runs the next block.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createExecutor, BlockError } from '../src/executor.js';
+import { Fork } from '../src/forks.js';
+import type { Block } from '../src/block.js';
+import type { WorldState } from '../src/state.js';
+
+const bytes = (tag: number, i: number): Uint8Array => { const a = new Uint8Array(20); a[0] = tag; a[18] = i >> 8; a[19] = i & 255; return a; };
+const hex = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex');
+
+function transfers(n: number): { block: Block; state: WorldState } {
+  const state: WorldState = new Map();
+  const transactions = [];
+  for (let i = 0; i < n; i++) {
+    state.set(hex(bytes(0xaa, i)), { nonce: 0n, balance: 10n ** 18n, code: new Uint8Array(0), storage: new Map() });
+    transactions.push({
+      tx: { type: 0 as const, chainId: 1n, nonce: 0n, gasPrice: 1n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, gasLimit: 21000n, to: bytes(0xbb, i), value: 1n, data: new Uint8Array(0), accessList: [], v: 37n, r: 1n, s: 1n, yParity: 0 },
+      from: bytes(0xaa, i),
+    });
+  }
+  const block: Block = { header: { number: 1n, timestamp: 1n, miner: bytes(0xcc, 0), gasLimit: 30_000_000n, difficulty: 0n, mixHash: new Uint8Array(32), baseFeePerGas: 0n }, transactions, uncles: [] };
+  return { block, state };
+}
+
+for (const workers of [1, 2]) {
+  test(`a trap in ${workers === 1 ? 'sequential' : 'parallel'} execution is a typed BlockError and the executor survives it`, async () => {
+    const { block, state } = transfers(20);
+    const bad = createExecutor({ workers, alwaysParallel: true, debugTrapTx: 7 });
+    let err: unknown;
+    try { await bad.execute({ block, state, fork: Fork.Cancun }); } catch (e) { err = e; }
+    assert.ok(err instanceof BlockError, `expected a BlockError, got ${String(err)}`);
+    assert.ok(['ENGINE_TRAP', 'WORKER_FAILED'].includes((err as BlockError).code), (err as BlockError).code);
+    // the same executor, without the trap, runs the next block correctly
+    bad.options.debugTrapTx = undefined;
+    const r = await bad.execute({ block, state, fork: Fork.Cancun });
+    assert.is(r.receipts.length, 20);
+    assert.is(r.gasUsed, 20n * 21000n);
+    assert.is(r.mode, workers === 1 ? 'sequential' : 'parallel');
+    await bad.close();
+  });
+}
+
+test.run();
