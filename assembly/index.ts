@@ -34,7 +34,7 @@ export {
   TX_PRIORITY_FEE, TX_BLOB_FEE_CAP, TX_DATA, TX_DATA_LEN, TX_ACCESS_LIST, TX_ACCESS_COUNT, TX_BLOB_HASHES,
   TX_BLOB_COUNT, TX_SIZE, TXF_CREATE,
   R_STATUS, R_GAS_USED, R_GAS_REFUND, R_LOGS, R_LOG_COUNT, R_LOG_BYTES, R_OUTPUT, R_OUTPUT_LEN, R_CONTRACT,
-  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_SIZE,
+  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_BLOOM, R_SIZE,
 } from './context';
 export { TABLE_BYTES } from './gas/tables';
 export { FORK_COUNT } from './fork';
@@ -155,3 +155,4 @@ export function txDependencies(j: u32, out: usize, max: u32): u32 { return readD
 
 /** Debug hook for failure tests: traps (as a corrupt engine state would). Never called in normal operation. */
 export function debugTrap(): void { unreachable(); }
+

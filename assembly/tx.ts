@@ -8,8 +8,9 @@ import {
   TX_TYPE, TX_FLAGS, TX_NONCE, TX_GAS_LIMIT, TX_INTRINSIC, TX_SENDER, TX_TO, TX_VALUE, TX_MAX_FEE,
   TX_PRIORITY_FEE, TX_BLOB_FEE_CAP, TX_DATA, TX_DATA_LEN, TX_ACCESS_LIST, TX_ACCESS_COUNT, TX_BLOB_COUNT, TXF_CREATE,
   R_STATUS, R_GAS_USED, R_GAS_REFUND, R_LOGS, R_LOG_COUNT, R_LOG_BYTES, R_OUTPUT, R_OUTPUT_LEN, R_CONTRACT,
-  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_SIZE,
+  R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_BLOOM, R_SIZE,
 } from './context';
+import { keccak256 } from './keccak';
 import { SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from './fork';
 import {
   ST_STOP, ST_CREATE_COLLISION, ST_OUT_OF_GAS, ST_FATAL_ARENA, ST_FATAL_TABLE,
@@ -41,6 +42,29 @@ const BLOB_GAS_PER_BLOB: u64 = 131072; // EIP-4844
 function addOv(r: usize, a: usize, b: usize): bool {
   u.add(r, a, b);
   return u.lt(r, a);
+}
+
+/** Adds keccak(value)'s three 11-bit indices to a 2048-bit bloom. */
+function bloomAdd(bloom: usize, value: usize, len: usize, h: usize): void {
+  keccak256(value, len, h);
+  for (let i: usize = 0; i < 6; i += 2) {
+    const bit = ((<u32>load<u8>(h + i) << 8) | <u32>load<u8>(h + i + 1)) & 2047;
+    const p = bloom + 255 - (bit >> 3);
+    store<u8>(p, load<u8>(p) | <u8>(<u32>1 << (bit & 7)));
+  }
+}
+
+/** The bloom of the transaction's logs (the log buffer) into `bloom` (256 bytes, zeroed by `finish`). */
+function logsBloom(bloom: usize): void {
+  const h = scratch + 608;
+  let p = logBase;
+  for (let i: u32 = 0; i < logCount; i++) {
+    const n = load<u32>(p + 20);
+    const len = load<u32>(p + 24);
+    bloomAdd(bloom, p, 20, h);
+    for (let k: u32 = 0; k < n; k++) bloomAdd(bloom, p + 32 + (<usize>k << 5), 32, h);
+    p += (32 + <usize>n * 32 + <usize>len + 7) & ~(<usize>7);
+  }
 }
 
 /** Writes the sequential-mode result record and returns the status. */
@@ -231,6 +255,7 @@ export function executeTx(t: usize, res: usize): i32 {
   if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
 
   finish(res, status, used, refunded, before, blobGas);
+  if (status < 0x10) logsBloom(res + R_BLOOM);
   store<u32>(res + R_LOGS, <u32>logBase);
   store<u32>(res + R_LOG_COUNT, logCount);
   store<u32>(res + R_LOG_BYTES, logBytes);

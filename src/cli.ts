@@ -121,15 +121,32 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   let args: RunArgs;
   try { args = parseArgs(rest); } catch (e) { console.error(`parevm: ${(e as Error).message}\n${USAGE}`); return 2; }
   try {
-    const { result, blockFile } = await runFromFiles(args);
-    let same = true;
     let extra = '';
-    if (args.compare) {
+    let same = true;
+    let result: BlockResult, blockFile: string;
+    if (!args.compare) ({ result, blockFile } = await runFromFiles(args));
+    else {
+      // Both modes: 3 warm-up runs (thread start-up, compilation), then the median of 5 interleaved runs.
       const { resultFingerprint } = await import('./runners/mainnet.js');
-      const seq = (await runFromFiles({ ...args, workers: 1, executor: undefined })).result;
-      same = resultFingerprint(seq) === resultFingerprint(result);
-      const speedup = seq.stats.ms.execute / Math.max(result.stats.ms.execute, 1e-3);
-      extra = `\nsequential   ${seq.stats.ms.execute.toFixed(2)} ms executing: speedup ${speedup.toFixed(2)}x, results ${same ? 'identical' : 'DIFFER'}`;
+      const par = createExecutor({ workers: args.workers, dependencyGraph: args.deps });
+      const seqEx = createExecutor({ workers: 1 });
+      try {
+        for (let i = 0; i < 3; i++) { await runFromFiles({ ...args, executor: par }); await runFromFiles({ ...args, executor: seqEx }); }
+        const ps: BlockResult[] = [], ss: BlockResult[] = [];
+        let file = '';
+        for (let i = 0; i < 5; i++) {
+          const p = await runFromFiles({ ...args, executor: par });
+          ps.push(p.result); file = p.blockFile;
+          ss.push((await runFromFiles({ ...args, executor: seqEx })).result);
+        }
+        const median = (rs: BlockResult[]) => [...rs].sort((a, b) => a.stats.ms.execute - b.stats.ms.execute)[2];
+        result = median(ps);
+        blockFile = file;
+        const seq = median(ss);
+        same = ps.every((p) => resultFingerprint(p) === resultFingerprint(ss[0])) && ss.every((x) => resultFingerprint(x) === resultFingerprint(ss[0]));
+        const speedup = seq.stats.ms.execute / Math.max(result.stats.ms.execute, 1e-3);
+        extra = `\nsequential   ${seq.stats.ms.execute.toFixed(2)} ms executing: speedup ${speedup.toFixed(2)}x (medians of 5 runs after 3 warm-ups), results ${same ? 'identical' : 'DIFFER'}`;
+      } finally { await par.close(); await seqEx.close(); }
     }
     console.log(args.json ? JSON.stringify(toJson(result), null, 2) : summary(result, blockFile) + extra);
     return Object.values(result.checks).every((v) => v !== false) && same ? 0 : 1;

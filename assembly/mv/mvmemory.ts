@@ -155,6 +155,11 @@ export let resolvedOnBase: bool = false;
 export function mvResolve(kind: u32, addr: usize, slot: usize, j: u32, out: usize): i32 {
   const e = mvFind(kind, addr, slot, false);
   if (e == 0) return RESOLVE_BASE;
+  return mvResolveEntry(e, kind, j, out);
+}
+
+/** `mvResolve` on a location entry already in hand. */
+export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
   lock(e);
   let i = lowerBound(e, j);
   if (i == 0) { unlock(e); return RESOLVE_BASE; }

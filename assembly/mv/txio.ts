@@ -6,7 +6,7 @@
 // execution depends only on the values it read, so equal values mean the same execution.
 import {
   K_INFO, K_BAL, K_SLOT, I_NONCE, I_CODE, I_FLAGS, I_EPOCH, VF_DELTA, RESOLVE_BASE, RESOLVE_BLOCKED,
-  mvResolve, mvWrite, mvEstimateOrRemove, mvWriters, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
+  mvResolve, mvResolveEntry, mvWrite, mvEstimateOrRemove, mvWriters, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
   mvCapacity, mvEntryAt, L_KIND, L_ADDR, L_SLOT, L_VERS, L_COUNT, V_SIZE, V_VALUE, V_EPOCH,
 } from './mvmemory';
 import {
@@ -111,7 +111,10 @@ function resolveInfo(addr: usize, j: u32, out: usize): bool {
 }
 
 function resolveBalance(addr: usize, j: u32, out: usize): bool {
-  const st = mvResolve(K_BAL, addr, 0, j, out);
+  return finishBalance(mvResolve(K_BAL, addr, 0, j, out), addr, out);
+}
+
+function finishBalance(st: i32, addr: usize, out: usize): bool {
   if (st == RESOLVE_BLOCKED) return false;
   if (st == RESOLVE_BASE || resolvedOnBase) {
     const b = acctFind(baseAcct, addr, false);
@@ -287,7 +290,7 @@ export function finalizeToOverlay(n: u32): bool {
       store<u32>(o + A_CODE, load<u32>(v + I_CODE));
       store<u32>(o + A_EPOCH, load<u32>(v + I_EPOCH));
     } else {
-      resolveBalance(addr, n, o + A_BALANCE);
+      finishBalance(mvResolveEntry(e, K_BAL, n, o + A_BALANCE), addr, o + A_BALANCE);
     }
   }
   return true;

@@ -102,6 +102,8 @@ export interface TxResult {
   gasUsed: bigint;
   blobGasUsed: bigint;
   logs: Log[];
+  /** The 256-byte bloom of `logs` (computed by the engine). */
+  logsBloom: Uint8Array;
   output: Uint8Array;
   contractAddress?: Uint8Array;
 }
@@ -398,6 +400,7 @@ export class Engine {
       gasUsed: dv.getBigUint64(r + abi.R_GAS_USED, true),
       blobGasUsed: dv.getBigUint64(r + abi.R_BLOB_GAS_USED, true),
       logs: success ? logs : [],
+      logsBloom: success && count > 0 ? u8.slice(r + abi.R_BLOOM, r + abi.R_BLOOM + 256) : new Uint8Array(256),
       output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : new Uint8Array(0),
     };
     if (valid && success) {
