@@ -232,9 +232,23 @@ export class Engine {
     if (this.staging === 0) throw new ParevmError('ENGINE_CONFIG', 'arena too small for the frame and memory regions');
   }
 
-  /** A fresh DataView (the memory may have grown). */
-  dv(): DataView { return new DataView(this.memory.buffer); }
-  u8(): Uint8Array { return new Uint8Array(this.memory.buffer); }
+  private viewBuf?: ArrayBufferLike;
+  private viewDv?: DataView;
+  private viewU8?: Uint8Array;
+  /** A DataView over the memory, recreated only when the memory grew (a grown memory has a new buffer). */
+  dv(): DataView {
+    if (this.viewBuf !== this.memory.buffer) this.refreshViews();
+    return this.viewDv!;
+  }
+  u8(): Uint8Array {
+    if (this.viewBuf !== this.memory.buffer) this.refreshViews();
+    return this.viewU8!;
+  }
+  private refreshViews(): void {
+    this.viewBuf = this.memory.buffer;
+    this.viewDv = new DataView(this.viewBuf);
+    this.viewU8 = new Uint8Array(this.viewBuf);
+  }
 
   /** Replaces the base state with `state` (and empties the block overlay). */
   loadState(state: WorldState): void {
