@@ -15,9 +15,9 @@ import { setTables, setScratch, setEnv } from './context';
 import { executeTx } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
-  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies,
+  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf,
 } from './mv/txio';
-import { mvFull, clearMvFull, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
+import { mvFull, clearMvFull, mvResetChunk, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
 import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
 
 export {
@@ -54,7 +54,7 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   staging = arenaAlloc(1 << 16);
   const scr = arenaAlloc(1024);
   const gp = arenaAlloc(32);
-  parScratch = arenaAlloc(32);
+  parScratch = arenaAlloc(96);
   if (staging == 0 || scr == 0 || gp == 0 || parScratch == 0) return 0;
   setScratch(gp, scr);
   setAddrScratch(arenaAlloc(32));
@@ -114,7 +114,9 @@ export { mvInit } from './mv/mvmemory';
 /** Every worker, before a parallel block: the shared regions of the block and this worker's output area. */
 export function parallelAttach(mvDesc: usize, txioBase: usize, out: usize, outSize: usize): void {
   txioAttach(mvDesc, txioBase, out, outSize, parScratch);
+  setLazyFeeBuf(parScratch + 64);
   clearMvFull();
+  mvResetChunk(); // the heap was reset for this block
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   ST_TX_FEE_CAP_TOO_LOW, ST_TX_BLOB_FEE_CAP_TOO_LOW, ST_TX_GAS_ALLOWANCE_EXCEEDED, ST_TX_INTRINSIC_GAS,
   ST_TX_BLOB_GAS_EXCEEDED, ST_BLOCKED,
 } from './status';
-import { blockedOn } from './mv/txio';
+import { blockedOn, parallelMode, lazyFee } from './mv/txio';
 import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
@@ -248,10 +248,11 @@ export function executeTx(t: usize, res: usize): i32 {
   const used = before - refunded;
   mulOv(tmp, gasPrice, gasLimit - used);
   addBalance(sender, tmp);
-  const cb = account(env + ENV_COINBASE);
   mulOv(tmp, prio, used);
-  if (!u.isZero(tmp) || fork < SPURIOUS) addBalance(cb, tmp);
-  else touch(cb); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
+  if (parallelMode) memory.copy(lazyFee, tmp, 32); // paid at reads of the coinbase balance and the block's end
+  if (parallelMode && !u.isZero(tmp)) { /* lazy beneficiary: nothing to write */ }
+  else if (!u.isZero(tmp) || fork < SPURIOUS) addBalance(account(env + ENV_COINBASE), tmp);
+  else touch(account(env + ENV_COINBASE)); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
   if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
 
   finish(res, status, used, refunded, before, blobGas);

@@ -18,7 +18,7 @@ export const MD_TABLE: usize = 0; // u32 first location entry
 export const MD_MASK: usize = 4; // u32 capacity - 1
 export const MD_HEAP_TOP: usize = 8; // u32 version-array heap (atomic bump)
 export const MD_HEAP_END: usize = 12; // u32
-export const MD_COUNT: usize = 16; // u32 locations claimed (atomic)
+export const MD_UNUSED: usize = 16; // u32 (was a shared claim counter: a contended cache line; fullness is now seen by probe length)
 export const MV_DESC_SIZE: usize = 32;
 
 // ---- location entry ----
@@ -62,7 +62,6 @@ export function mvInit(desc: usize, table: usize, cap: u32, heap: usize, heapSiz
   store<u32>(desc + MD_MASK, cap - 1);
   store<u32>(desc + MD_HEAP_TOP, <u32>((heap + 31) & ~(<usize>31)));
   store<u32>(desc + MD_HEAP_END, <u32>(heap + heapSize));
-  store<u32>(desc + MD_COUNT, 0);
   md = desc;
 }
 
@@ -91,18 +90,21 @@ export function clearMvFull(): void { mvFull = false; }
     && load<u64>(s, 16) == load<u64>(slot, 16) && load<u64>(s, 24) == load<u64>(slot, 24);
 }
 
+/** Probes longer than this mean the table is too full to stay fast: the block falls back to sequential. */
+const MAX_PROBE: u32 = 256;
+
 /** The entry of a location, claiming a fresh one with `insert`. 0 when absent (or the table is full). */
 export function mvFind(kind: u32, addr: usize, slot: usize, insert: bool): usize {
   const table = <usize>load<u32>(md + MD_TABLE);
   const mask = load<u32>(md + MD_MASK);
   let i = keyHash(kind, addr, slot) & mask;
   for (let n: u32 = 0; n <= mask; n++) {
+    if (n == MAX_PROBE) { mvFull = true; return 0; }
     const e = table + <usize>i * LOC_SIZE;
     let st = atomic.load<u32>(e + L_STATE);
     if (st == 0) {
       if (!insert) return 0;
       if (atomic.cmpxchg<u32>(e + L_STATE, 0, 1) == 0) {
-        if (atomic.add<u32>(md + MD_COUNT, 1) * 4 >= (mask + 1) * 3) mvFull = true;
         store<u32>(e + L_KIND, kind);
         memory.copy(e + L_ADDR, addr, 20);
         if (kind == K_SLOT) memory.copy(e + L_SLOT, slot, 32);
@@ -147,6 +149,8 @@ export let resolvedBlocker: u32 = 0;
 export let resolvedEpoch: u32 = 0;
 /** BAL: true when the value is base + the deltas copied to `out` (no full version below the reader). */
 export let resolvedOnBase: bool = false;
+/** BAL: the writer of the full version the value starts from (when resolvedOnBase is false). */
+export let resolvedFullTx: u32 = 0;
 
 /**
  * Resolves location (kind, addr, slot) for reader j into `out` (32 bytes). For BAL the deltas above the
@@ -170,6 +174,7 @@ export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
   if (kind != K_BAL || (fl & VF_DELTA) == 0) {
     memory.copy(out, v + V_VALUE, 32);
     resolvedEpoch = load<u32>(v + V_EPOCH);
+    resolvedFullTx = load<u32>(v + V_TX);
     unlock(e);
     resolvedOnBase = false;
     return RESOLVE_VALUE;
@@ -187,7 +192,7 @@ export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
     const t2 = l2 + load<u64>(x, 16); const c2a: u64 = t2 < l2 ? 1 : 0; const a2 = t2 + c1; const c2: u64 = c2a | (a2 < t2 ? 1 : 0);
     const a3 = l3 + load<u64>(x, 24) + c2;
     l0 = a0; l1 = a1; l2 = a2; l3 = a3;
-    if ((fl & VF_DELTA) == 0) { resolvedOnBase = false; break; }
+    if ((fl & VF_DELTA) == 0) { resolvedOnBase = false; resolvedFullTx = load<u32>(v + V_TX); break; }
     i--;
     if (i == 0) break;
     v = vs + <usize>(i - 1) * V_SIZE;
@@ -200,11 +205,25 @@ export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
 // ---- writes ----
 export let wroteNew: bool = false;
 
+// Each worker bump-allocates version arrays from a chunk it took from the shared heap, so that the heap's top
+// (a shared, contended cache line) is touched once per chunk instead of once per array.
+const CHUNK: u32 = 64 << 10;
+let chunkTop: usize = 0;
+let chunkEnd: usize = 0;
+export function mvResetChunk(): void { chunkTop = 0; chunkEnd = 0; }
+
 function heapAlloc(size: usize): usize {
-  const n = <u32>((size + 31) & ~(<usize>31));
-  const p = atomic.add<u32>(md + MD_HEAP_TOP, n);
-  if (<usize>p + n > <usize>load<u32>(md + MD_HEAP_END)) { mvFull = true; return 0; }
-  return <usize>p;
+  const n = (size + 31) & ~(<usize>31);
+  if (chunkTop + n > chunkEnd) {
+    const want = n > <usize>CHUNK ? <u32>n : CHUNK;
+    const p = atomic.add<u32>(md + MD_HEAP_TOP, want);
+    if (<usize>p + want > <usize>load<u32>(md + MD_HEAP_END)) { mvFull = true; return 0; }
+    chunkTop = <usize>p;
+    chunkEnd = <usize>p + want;
+  }
+  const p = chunkTop;
+  chunkTop += n;
+  return p;
 }
 
 /** Writes (or overwrites) transaction j's version of a location. Sets `wroteNew` when j had none there. */

@@ -6,7 +6,7 @@
 // execution depends only on the values it read, so equal values mean the same execution.
 import {
   K_INFO, K_BAL, K_SLOT, I_NONCE, I_CODE, I_FLAGS, I_EPOCH, VF_DELTA, RESOLVE_BASE, RESOLVE_BLOCKED,
-  mvResolve, mvResolveEntry, mvWrite, mvEstimateOrRemove, mvWriters, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
+  mvResolve, mvResolveEntry, mvWrite, mvEstimateOrRemove, mvWriters, resolvedFullTx, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
   mvCapacity, mvEntryAt, L_KIND, L_ADDR, L_SLOT, L_VERS, L_COUNT, V_SIZE, V_VALUE, V_EPOCH,
 } from './mvmemory';
 import {
@@ -14,6 +14,8 @@ import {
   acctFind, storFind, tableInserted,
 } from '../state/records';
 import { baseAcct, baseStor, ovAcct, ovStor, emptyCode, commitStorage } from '../state/world';
+import { env, ENV_COINBASE } from '../context';
+import { addrEq } from '../state/records';
 import * as u from '../u256';
 
 // ---- per-transaction record (TX_IO_SIZE bytes each, laid out by the TypeScript side) ----
@@ -22,7 +24,15 @@ export const T_NREADS: usize = 4; // u32
 export const T_WRITES: usize = 8; // u32 write-set entries
 export const T_NWRITES: usize = 12; // u32
 export const T_INC: usize = 16; // u32 incarnation these sets belong to
-export const TX_IO_SIZE: usize = 32;
+// Lazy beneficiary: in parallel mode a transaction's fee to the coinbase is not written to the coinbase's
+// balance (every transaction would conflict there) but kept here; a read of the coinbase balance adds the fees
+// of the transactions before the reader.
+export const T_FEE_STATE: usize = 20; // u32: 0 not yet executed, 1 fee published, 2 aborted (an ESTIMATE)
+export const T_FEE: usize = 32; // u256
+export const TX_IO_SIZE: usize = 64;
+/** Set by the transaction processor in parallel mode: the fee the running incarnation owes the coinbase. */
+export let lazyFee: usize = 0;
+export function setLazyFeeBuf(p: usize): void { lazyFee = p; }
 
 // ---- set entry (read or write) ----
 export const SE_KIND: usize = 0; // u32 K_*
@@ -49,6 +59,7 @@ let nWrites: u32 = 0;
 /** Set when this worker's output area ran out (the block then falls back to sequential execution). */
 export let outFull: bool = false;
 let tmp: usize = 0; // 32-byte scratch, from the arena
+let tmp2: usize = 0;
 
 export function txioAttach(mvDesc: usize, txioBase: usize, out: usize, outSize: usize, scratch32: usize): void {
   mvAttach(mvDesc);
@@ -56,6 +67,7 @@ export function txioAttach(mvDesc: usize, txioBase: usize, out: usize, outSize: 
   outTop = out;
   outEnd = out + outSize;
   tmp = scratch32;
+  tmp2 = scratch32 + 32;
   outFull = false;
 }
 
@@ -77,6 +89,7 @@ export function beginIncarnation(j: u32, inc: u32): void {
   nReads = 0;
   nWrites = 0;
   writesStart = 0;
+  memory.fill(lazyFee, 0, 32); // an invalid transaction owes nothing
 }
 export function endParallel(): void { parallelMode = false; }
 
@@ -107,20 +120,48 @@ function resolveInfo(addr: usize, j: u32, out: usize): bool {
       store<u32>(out + I_FLAGS, load<u32>(b + A_FLAGS) & (AF_EXISTS | AF_HAS_STORAGE));
     } else store<u32>(out + I_CODE, <u32>emptyCode);
   }
+  // A coinbase missing from the state comes into existence with the first fee paid to it (lazy beneficiary).
+  if ((load<u32>(out + I_FLAGS) & AF_EXISTS) == 0 && isCoinbase(addr) && j > 0) {
+    const sum = tmp2;
+    memory.fill(sum, 0, 32);
+    if (!resolveBalance(addr, j, sum)) return false;
+    if (!u.isZero(sum)) store<u32>(out + I_FLAGS, AF_EXISTS);
+  }
   return true;
 }
 
 function resolveBalance(addr: usize, j: u32, out: usize): bool {
-  return finishBalance(mvResolve(K_BAL, addr, 0, j, out), addr, out);
+  return finishBalance(mvResolve(K_BAL, addr, 0, j, out), addr, j, out);
 }
 
-function finishBalance(st: i32, addr: usize, out: usize): bool {
+/**
+ * Adds the fees that transactions [from, j) owe the coinbase to `out`. False when one of them has not run
+ * yet or was aborted: the reader then depends on it (resolvedBlocker).
+ */
+function addFees(from: u32, j: u32, out: usize): bool {
+  for (let i = from; i < j; i++) {
+    const t = txio + <usize>i * TX_IO_SIZE;
+    if (atomic.load<u32>(t + T_FEE_STATE) != 1) { forceBlocker(i); return false; }
+    u.add(out, out, t + T_FEE);
+  }
+  return true;
+}
+let feeBlocker: u32 = 0;
+let feeBlocked: bool = false;
+function forceBlocker(i: u32): void { feeBlocker = i; feeBlocked = true; }
+
+// @ts-ignore: decorator
+@inline function isCoinbase(addr: usize): bool { return addrEq(addr, env + ENV_COINBASE); }
+
+function finishBalance(st: i32, addr: usize, j: u32, out: usize): bool {
   if (st == RESOLVE_BLOCKED) return false;
+  let feesFrom: u32 = 0;
   if (st == RESOLVE_BASE || resolvedOnBase) {
     const b = acctFind(baseAcct, addr, false);
     if (st == RESOLVE_BASE) memory.fill(out, 0, 32);
     if (b != 0) u.add(out, out, b + A_BALANCE);
-  }
+  } else feesFrom = resolvedFullTx; // a full value written by tx w did not include w's own (lazy) fee
+  if (isCoinbase(addr)) return addFees(feesFrom, j, out);
   return true;
 }
 
@@ -142,9 +183,13 @@ function resolveSlot(addr: usize, slot: usize, epoch: u32, j: u32, out: usize): 
 // ---- reads by the running incarnation (called from state/world.ts in parallel mode) ----
 
 /** Fills cache record `r` (keyed) with the INFO its transaction sees; records the read. */
+/** The writer the last failed resolve waits for (an ESTIMATE's writer, or a transaction whose fee is not known yet). */
+function blocker(): i32 { const b = feeBlocked ? feeBlocker : resolvedBlocker; feeBlocked = false; return <i32>b; }
+
 export function readInfo(r: usize): void {
   const addr = r + A_ADDR;
-  if (!resolveInfo(addr, curTx, tmp)) { blockedOn = <i32>resolvedBlocker; memory.fill(tmp, 0, 32); store<u32>(tmp + I_CODE, <u32>emptyCode); }
+  feeBlocked = false;
+  if (!resolveInfo(addr, curTx, tmp)) { blockedOn = blocker(); memory.fill(tmp, 0, 32); store<u32>(tmp + I_CODE, <u32>emptyCode); }
   else record(K_INFO, addr, 0, 0, tmp);
   store<u32>(r + A_FLAGS, load<u32>(tmp + I_FLAGS));
   store<u64>(r + A_NONCE, load<u64>(tmp + I_NONCE));
@@ -153,7 +198,8 @@ export function readInfo(r: usize): void {
 }
 
 export function readBalance(addr: usize, dst: usize): void {
-  if (!resolveBalance(addr, curTx, dst)) { blockedOn = <i32>resolvedBlocker; memory.fill(dst, 0, 32); return; }
+  feeBlocked = false;
+  if (!resolveBalance(addr, curTx, dst)) { blockedOn = blocker(); memory.fill(dst, 0, 32); return; }
   record(K_BAL, addr, 0, 0, dst);
 }
 
@@ -215,6 +261,8 @@ export function publish(): bool {
     const e = old + <usize>i * SE_SIZE;
     mvEstimateOrRemove(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, true, curInc);
   }
+  memory.copy(t + T_FEE, lazyFee, 32);
+  atomic.store<u32>(t + T_FEE_STATE, 1);
   store<u32>(t + T_READS, <u32>readsStart);
   store<u32>(t + T_NREADS, nReads);
   store<u32>(t + T_WRITES, <u32>writesStart);
@@ -231,6 +279,7 @@ export function validate(j: u32): bool {
   for (let i: u32 = 0; i < n; i++) {
     const e = reads + <usize>i * SE_SIZE;
     const kind = load<u32>(e + SE_KIND);
+    feeBlocked = false;
     let ok: bool;
     if (kind == K_INFO) ok = resolveInfo(e + SE_ADDR, j, tmp);
     else if (kind == K_BAL) ok = resolveBalance(e + SE_ADDR, j, tmp);
@@ -244,6 +293,7 @@ export function validate(j: u32): bool {
 /** After an abort: j's writes become ESTIMATEs, so readers wait for its next incarnation. */
 export function markEstimates(j: u32): void {
   const t = txio + <usize>j * TX_IO_SIZE;
+  atomic.store<u32>(t + T_FEE_STATE, 2);
   const w = <usize>load<u32>(t + T_WRITES);
   const n = load<u32>(t + T_NWRITES);
   for (let i: u32 = 0; i < n; i++) {
@@ -289,9 +339,22 @@ export function finalizeToOverlay(n: u32): bool {
       store<u64>(o + A_NONCE, load<u64>(v + I_NONCE));
       store<u32>(o + A_CODE, load<u32>(v + I_CODE));
       store<u32>(o + A_EPOCH, load<u32>(v + I_EPOCH));
-    } else {
-      finishBalance(mvResolveEntry(e, K_BAL, n, o + A_BALANCE), addr, o + A_BALANCE);
+    } else if (!isCoinbase(addr)) {
+      finishBalance(mvResolveEntry(e, K_BAL, n, o + A_BALANCE), addr, n, o + A_BALANCE);
     }
+  }
+  // The coinbase: its versions plus every fee (lazy beneficiary), whether or not a transaction touched it.
+  const cb = env + ENV_COINBASE;
+  memory.fill(tmp, 0, 32);
+  if (!resolveBalance(cb, n, tmp)) return false;
+  const cbe = acctFind(ovAcct, cb, false);
+  const b = acctFind(baseAcct, cb, false);
+  const existed = cbe != 0 ? (load<u32>(cbe + A_FLAGS) & AF_EXISTS) != 0 : b != 0 && (load<u32>(b + A_FLAGS) & AF_EXISTS) != 0;
+  if (cbe != 0 || b != 0 || !u.isZero(tmp)) {
+    const o = ovAccount(cb);
+    if (o == 0) return false;
+    memory.copy(o + A_BALANCE, tmp, 32);
+    if (!existed && !u.isZero(tmp)) store<u32>(o + A_FLAGS, AF_EXISTS); // created by the fees
   }
   return true;
 }
