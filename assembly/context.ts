@@ -58,7 +58,7 @@ export const R_CONTRACT: usize = 44; // 20 bytes: created address (creation only
 export const R_GAS_BEFORE_REFUND: usize = 64; // u64
 export const R_BLOB_GAS_USED: usize = 72; // u64
 export const R_BLOOM: usize = 96; // 256 bytes: the receipt's logs bloom (computed here: WASM keccak, in the worker)
-export const R_SIZE: usize = 352;
+export const R_SIZE: usize = 384; // a multiple of 64: records of neighbouring transactions do not share a cache line
 
 // ---- this instance's running context ----
 export let env: usize = 0;

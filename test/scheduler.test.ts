@@ -71,7 +71,7 @@ function checkRun(name: string, block: SimBlock, shared: SimShared, loops: LoopS
 
 test('layout: bytesFor, init at an offset, attach checks', () => {
   assert.is(Scheduler.bytesFor(0), 640);
-  assert.is(Scheduler.bytesFor(10), 640 + 160);
+  assert.is(Scheduler.bytesFor(10), 640 + 640); // one 64-byte line per transaction
   const sab = new SharedArrayBuffer(64 + Scheduler.bytesFor(3) + Scheduler.bytesFor(5));
   assert.throws(() => new Scheduler(sab, 64, 3), /Scheduler.init/);
   Scheduler.init(sab, 64, 3);

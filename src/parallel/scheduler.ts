@@ -68,14 +68,15 @@ const W_DONE = 5 * LINE, W_EPOCH = 5 * LINE + 1, W_WAITERS = 5 * LINE + 2;
 // out; aborts: won validation aborts; dependencies: successful add_dependency.
 const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE;
 const HEADER_WORDS = 10 * LINE;
-// Per transaction i, 4 words from HEADER_WORDS + 4i:
+// Per transaction i, one cache line (16 words, 4 used) from HEADER_WORDS + 16i: neighbouring transactions
+// usually run on different workers, and sharing a line made their status updates bounce between cores:
 //   +0 status: incarnation << 2 | READY/EXECUTING/EXECUTED/ABORTING; transitions as in the diagram above.
 //   +1 lock: 0 free, 1 held (spin lock). Protects the dependency list of i and serializes i's
 //      EXECUTING->EXECUTED with add_dependency(_, i) reading i's status, so a dependent is either refused
 //      (i already EXECUTED) or found by i's finish_execution. Held for a few loads and stores only.
 //   +2 dependents: 0 for an empty list, else 1 + the first transaction suspended until i finishes executing.
 //   +3 next: while i is suspended (ABORTING in some list), 0 or 1 + the next transaction of that list.
-const TX_WORDS = 4;
+const TX_WORDS = LINE;
 const T_STATUS = 0, T_LOCK = 1, T_DEPS = 2, T_NEXT = 3;
 
 // idle: polls before sleeping (cheap checks of three words), then one Atomics.wait of at most this long.
@@ -107,7 +108,7 @@ export class Scheduler {
   private readonly w: Int32Array;
   private readonly n: number;
 
-  /** Bytes of shared memory needed for a block of n transactions: 4 * (160 + 4n). */
+  /** Bytes of shared memory needed for a block of n transactions: 4 * (160 + 16n). */
   static bytesFor(n: number): number {
     checkSize(n);
     return (HEADER_WORDS + TX_WORDS * n) * 4;
