@@ -177,6 +177,17 @@ function freeSlot(td: usize, h: u32, recShift: u32, genOff: usize): usize {
   return 0;
 }
 
+/** A zeroed, live 128-byte record on hash `h`'s probe sequence (in an overflow table if need be); 0 if full. */
+function newRecord(td: usize, h: u32, genOff: usize): usize {
+  const it = insertTable(td);
+  if (it == 0) { tableFull = true; return 0; }
+  const r = freeSlot(it, h, 7, genOff); // A_SIZE == S_SIZE == 128
+  memory.fill(r, 0, 128);
+  store<u32>(r + genOff, load<u32>(it + TD_GEN));
+  tableInserted = true;
+  return r;
+}
+
 /** Finds the account record for `addr`; with `insert`, creates a zeroed one (key set). Returns 0 if absent/full. */
 export function acctFind(td: usize, addr: usize, insert: bool): usize {
   const h = <u32>hashAddr(addr);
@@ -190,13 +201,8 @@ export function acctFind(td: usize, addr: usize, insert: bool): usize {
     t = next;
   }
   if (!insert) return 0;
-  const it = insertTable(td);
-  if (it == 0) { tableFull = true; return 0; }
-  const r = freeSlot(it, h, 7, A_GEN);
-  memory.fill(r, 0, A_SIZE);
-  memory.copy(r + A_ADDR, addr, 20);
-  store<u32>(r + A_GEN, load<u32>(it + TD_GEN));
-  tableInserted = true;
+  const r = newRecord(td, h, A_GEN);
+  if (r != 0) memory.copy(r + A_ADDR, addr, 20);
   return r;
 }
 
@@ -228,14 +234,8 @@ export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usi
     t = next;
   }
   if (!insert) return 0;
-  const it = insertTable(td);
-  if (it == 0) { tableFull = true; return 0; }
-  const r = freeSlot(it, h, 7, S_GEN);
-  memory.fill(r, 0, S_SIZE);
-  memory.copy(r + S_ADDR, addr, 20);
-  memory.copy(r + S_SLOT, slot, 32);
-  store<u32>(r + S_GEN, load<u32>(it + TD_GEN));
-  tableInserted = true;
+  const r = newRecord(td, h, S_GEN);
+  if (r != 0) { memory.copy(r + S_ADDR, addr, 20); memory.copy(r + S_SLOT, slot, 32); }
   return r;
 }
 

@@ -14,38 +14,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import { Engine, applyDiff, STATUS_NAMES, type BlockEnv, type Log } from '../../src/engine/engine.js';
+import { Engine, applyDiff, STATUS_NAMES, type Log } from '../../src/engine/engine.js';
 import { parseState, worldStateRoot, type WorldState } from '../../src/state.js';
 import { decodeTx, validateTxStatic, type Tx } from '../../src/tx.js';
 import { Fork, forkFromName } from '../../src/forks.js';
-import { hexToBytes, hexToBigInt, bytesToHex, bytesEqual, utf8ToBytes } from '../../src/hex.js';
-import { fakeExponential, logsHash } from '../../src/runners/state-tests.js';
+import { hexToBytes, bytesToHex, bytesEqual } from '../../src/hex.js';
+import { envOf, logsHash } from '../../src/runners/state-tests.js';
 import { ParevmError } from '../../src/errors.js';
 import { runReferenceCase, type ReferenceResult } from './ethereumjs.js';
-
-/** Same block environment as src/runners/state-tests.ts `envOf` (not exported there). */
-function envOf(test: Record<string, any>, fork: Fork): BlockEnv {
-  const e = test.env;
-  const q = (name: string, dflt?: bigint): bigint => {
-    const v = e[name];
-    if (v === undefined) { if (dflt !== undefined) return dflt; throw new Error(`env.${name} missing`); }
-    return hexToBigInt(v, `env.${name}`, 256);
-  };
-  const excess = q('currentExcessBlobGas', 0n);
-  return {
-    fork,
-    chainId: 1n,
-    coinbase: hexToBytes(e.currentCoinbase, 'env.currentCoinbase', { length: 20 }),
-    number: q('currentNumber'),
-    timestamp: q('currentTimestamp'),
-    gasLimit: q('currentGasLimit'),
-    baseFee: q('currentBaseFee', 0n),
-    prevRandao: fork >= Fork.Paris ? q('currentRandom', 0n) : q('currentDifficulty', 0n),
-    blobBaseFee: fork >= Fork.Cancun ? fakeExponential(1n, excess, 3338477n) : 0n,
-    blockHash: (n) => keccak_256(utf8ToBytes(n.toString())),
-  };
-}
 
 interface EngineRun { valid: boolean; error?: string; status: string; post: WorldState; logs: Log[]; gasUsed: bigint }
 
@@ -64,7 +40,7 @@ function runParevm(test: Record<string, any>, c: Record<string, any>, pre: World
   }
   const sender = hexToBytes(test.transaction.sender, 'transaction.sender', { length: 20 });
   engine.loadState(pre);
-  engine.beginBlock(envOf(test, fork));
+  engine.beginBlock(envOf(test, fork, { file: '', caseName: '' }));
   engine.setBlockGasUsed(0n, 0n);
   const txPtr = engine.inputBase;
   const resPtr = engine.writeTx(txPtr, { tx, sender, intrinsicGas: intrinsic });
