@@ -1,5 +1,5 @@
 // Receipts, logs blooms and the receipts root.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak.js';
 import { rlpEncode } from './rlp.js';
 import { ordinalTrieRoot } from './trie.js';
 import type { Log } from './engine/engine.js';

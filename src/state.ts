@@ -1,6 +1,6 @@
 // The world state as the TypeScript side holds it: lowercase 0x address -> account. Used for pre-state
 // input (ethereum/tests `pre`, geth prestateTracer JSON) and for the post-state root.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak.js';
 import { InputError } from './errors.js';
 import { hexToBigInt, hexToBytes } from './hex.js';
 import { stateRoot, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';

@@ -1,7 +1,7 @@
 // Merkle-Patricia trie roots computed from a complete key/value set (Yellow Paper appendix D).
 // Executing a block only ever needs the root of the final set, so instead of a mutable trie we
 // sort the keys once and build each node by recursing on nibble ranges.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak.js';
 import { bigIntToBytes, concatBytes } from './hex.js';
 import { rlpEncode } from './rlp.js';
 

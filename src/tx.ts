@@ -1,7 +1,7 @@
 // Signed transaction decoding, hashing, sender recovery and the stateless validity checks.
 // Supported: legacy (with/without EIP-155), EIP-2930 (type 1), EIP-1559 (type 2), EIP-4844 (type 3).
 // Error codes follow ethereum/tests' TransactionException names so fixture expectations can be compared.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccak_256 } from './keccak.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { RlpError, TxError } from './errors.js';
 import { Fork } from './forks.js';

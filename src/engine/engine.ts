@@ -142,6 +142,9 @@ const DEFAULTS: Required<EngineOptions> = {
 };
 
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
+// Shared by every result without logs or output (callers treat results as read-only).
+const ZERO_BLOOM = new Uint8Array(256);
+const EMPTY = new Uint8Array(0);
 
 /** Writes bigints as little-endian u64 limbs, as the engine keeps 256-bit words. */
 function writeWord(dv: DataView, p: number, v: bigint): void {
@@ -414,8 +417,8 @@ export class Engine {
       gasUsed: dv.getBigUint64(r + abi.R_GAS_USED, true),
       blobGasUsed: dv.getBigUint64(r + abi.R_BLOB_GAS_USED, true),
       logs: success ? logs : [],
-      logsBloom: success && count > 0 ? u8.slice(r + abi.R_BLOOM, r + abi.R_BLOOM + 256) : new Uint8Array(256),
-      output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : new Uint8Array(0),
+      logsBloom: success && count > 0 ? u8.slice(r + abi.R_BLOOM, r + abi.R_BLOOM + 256) : ZERO_BLOOM,
+      output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : EMPTY,
     };
     if (valid && success) {
       const c = u8.subarray(r + abi.R_CONTRACT, r + abi.R_CONTRACT + 20);
