@@ -2,7 +2,7 @@
 // Everything an instance owns lives in wasm globals and in the arena region the TypeScript side hands to
 // `init`; the shared regions (state tables, code store, fork tables, block input) are laid out by the
 // TypeScript side and described by the descriptor block `desc` (state/world.ts WD_*).
-import { arenaInit, arenaAlloc, arenaFree } from './arena';
+import { arenaInit, arenaAlloc } from './arena';
 import { u256Init, isZero as u256IsZero } from './u256';
 import { keccak256 } from './keccak';
 import { txCacheInit, txBegin, account, addBalance, txCommit } from './state/txcache';
@@ -64,15 +64,6 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   worldAttach(desc);
   setTables(<usize>load<u32>(desc + WD_TABLES));
   return staging;
-}
-
-/** Bytes of the arena still free after init (for the TypeScript side's sizing checks). */
-export function arenaLeft(): usize { return arenaFree(); }
-
-/** Re-reads the shared descriptors (after the coordinator rebuilt the tables for a new pre-state). */
-export function attach(desc: usize): void {
-  worldAttach(desc);
-  setTables(<usize>load<u32>(desc + WD_TABLES));
 }
 
 /** Hashes and stores code (coordinator, pre-state loading). Returns the code entry, 0 if the store is full. */

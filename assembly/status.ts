@@ -36,10 +36,3 @@ export const ST_TX_BLOB_GAS_EXCEEDED: i32 = 0x49;
 export const ST_FATAL_ARENA: i32 = 0x60; // a worker region is exhausted
 export const ST_FATAL_TABLE: i32 = 0x61; // a hash table is full
 export const ST_BLOCKED: i32 = 0x62; // parallel: a read met an ESTIMATE (dependency), re-run later
-
-// @ts-ignore: decorator
-@inline export function isSuccess(s: i32): bool { return s > 0 && s < 0x10; }
-// @ts-ignore: decorator
-@inline export function isRevert(s: i32): bool { return s >= 0x10 && s < 0x20; }
-// @ts-ignore: decorator
-@inline export function isHalt(s: i32): bool { return s >= 0x20 && s < 0x40; }

@@ -249,10 +249,12 @@ export function executeTx(t: usize, res: usize): i32 {
   mulOv(tmp, gasPrice, gasLimit - used);
   addBalance(sender, tmp);
   mulOv(tmp, prio, used);
-  if (parallelMode) memory.copy(lazyFee, tmp, 32); // paid at reads of the coinbase balance and the block's end
-  if (parallelMode && !u.isZero(tmp)) { /* lazy beneficiary: nothing to write */ }
-  else if (!u.isZero(tmp) || fork < SPURIOUS) addBalance(account(env + ENV_COINBASE), tmp);
-  else touch(account(env + ENV_COINBASE)); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
+  const feeIsZero = u.isZero(tmp);
+  // Parallel mode keeps a non-zero fee for the lazy beneficiary (added at coinbase-balance reads and at the
+  // block's end) instead of writing the coinbase's balance from every transaction.
+  if (parallelMode) memory.copy(lazyFee, tmp, 32);
+  if ((!feeIsZero && !parallelMode) || (feeIsZero && fork < SPURIOUS)) addBalance(account(env + ENV_COINBASE), tmp);
+  else if (feeIsZero) touch(account(env + ENV_COINBASE)); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
   if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
 
   finish(res, status, used, refunded, before, blobGas);

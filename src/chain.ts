@@ -48,3 +48,10 @@ export function forkAt(chain: ChainConfig, number: bigint, timestamp: bigint): F
   for (const [f, t] of Object.entries(chain.byTimestamp)) if (t !== undefined && timestamp >= t && Number(f) > fork) fork = Number(f);
   return fork;
 }
+
+/** EIP-4844 fake_exponential. */
+export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
+  let i = 1n, output = 0n, acc = factor * denominator;
+  while (acc > 0n) { output += acc; acc = (acc * numerator) / (denominator * i); i++; }
+  return output / denominator;
+}

@@ -145,7 +145,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
         const seq = median(ss);
         same = ps.every((p) => resultFingerprint(p) === resultFingerprint(ss[0])) && ss.every((x) => resultFingerprint(x) === resultFingerprint(ss[0]));
         const speedup = seq.stats.ms.execute / Math.max(result.stats.ms.execute, 1e-3);
-        extra = `\nsequential   ${seq.stats.ms.execute.toFixed(2)} ms executing: speedup ${speedup.toFixed(2)}x (medians of 5 runs after 3 warm-ups), results ${same ? 'identical' : 'DIFFER'}`;
+        const vs = result.mode === 'parallel' ? `speedup ${speedup.toFixed(2)}x (medians of 5 runs after 3 warm-ups)` : 'no speedup to report: both runs were sequential';
+        extra = `\nsequential   ${seq.stats.ms.execute.toFixed(2)} ms executing: ${vs}, results ${same ? 'identical' : 'DIFFER'}`;
       } finally { await par.close(); await seqEx.close(); }
     }
     console.log(args.json ? JSON.stringify(toJson(result), null, 2) : summary(result, blockFile) + extra);

@@ -6,14 +6,13 @@
 // tested against.
 import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx } from './engine/engine.js';
 import { type Block } from './block.js';
-import { MAINNET, forkAt, type ChainConfig } from './chain.js';
+import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
 import { ParevmError, TxError } from './errors.js';
 import { bytesEqual, bytesToHex } from './hex.js';
 import { recoverSender, validateTxStatic } from './tx.js';
 import { orBlooms, receiptsRoot as computeReceiptsRoot, type Receipt } from './receipts.js';
 import { worldStateRoot, type AccountState, type WorldState } from './state.js';
-import { fakeExponential } from './runners/state-tests.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
@@ -278,9 +277,10 @@ export class Executor {
     if (fork >= Fork.Shanghai) for (const w of block.withdrawals ?? []) engine.credit(w.address, w.amount * GWEI);
 
     const overlay = engine.readOverlay();
-    const diff = diffOf(state, overlay);
+    const post = applyDiff(state, overlay);
+    const diff = diffOf(state, post, overlay);
     let stateRoot: Uint8Array | undefined;
-    if (input.fullState) stateRoot = worldStateRoot(applyDiff(state, overlay));
+    if (input.fullState) stateRoot = worldStateRoot(post);
     const bloom = orBlooms(receipts.map((r) => r.logsBloom));
     const rr = fork >= Fork.Byzantium ? computeReceiptsRoot(receipts) : undefined;
     if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
@@ -414,8 +414,7 @@ export class Executor {
   }
 }
 
-function diffOf(pre: WorldState, overlay: ReturnType<Engine['readOverlay']>): AccountChange[] {
-  const post = applyDiff(pre, overlay);
+function diffOf(pre: WorldState, post: WorldState, overlay: ReturnType<Engine['readOverlay']>): AccountChange[] {
   const out: AccountChange[] = [];
   for (const addr of [...overlay.accounts.keys()].sort()) {
     const before = pre.get(addr), after = post.get(addr);

@@ -15,7 +15,7 @@ import {
 import { fork, scratch } from '../context';
 import { HOMESTEAD, TANGERINE, SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from '../fork';
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, AF_EXISTS, AF_HAS_STORAGE, AF_CREATED, AF_WIPED, AF_DESTRUCTED, AF_TOUCHED,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, AF_EXISTS, AF_HAS_STORAGE, AF_CREATED, AF_DIRTY, AF_WIPED, AF_DESTRUCTED, AF_TOUCHED,
   C_PTR, C_LEN, C_BITMAP,
 } from '../state/records';
 import {
@@ -94,7 +94,7 @@ export function touchTarget(r: usize): void {
   touch(r);
   if (fork < SPURIOUS) {
     const fl = load<u32>(r + A_FLAGS);
-    if ((fl & AF_EXISTS) == 0) { setFlags(r, fl | AF_EXISTS); store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | 64); }
+    if ((fl & AF_EXISTS) == 0) setFlags(r, fl | AF_EXISTS | AF_DIRTY);
   }
 }
 
@@ -354,8 +354,7 @@ export function opCreate(f: usize, op: u32): i32 {
 
 /** The state changes that open a creation: storage wiped, marked created, nonce 1, value moved. */
 export function beginCreate(target: usize, sender: usize, value: usize): void {
-  setFlags(target, load<u32>(target + A_FLAGS) | AF_EXISTS | AF_CREATED | AF_WIPED | AF_TOUCHED);
-  store<u32>(target + A_FLAGS, load<u32>(target + A_FLAGS) | 64); // dirty
+  setFlags(target, load<u32>(target + A_FLAGS) | AF_EXISTS | AF_CREATED | AF_WIPED | AF_TOUCHED | AF_DIRTY);
   if (fork >= SPURIOUS) setNonce(target, 1); // EIP-161
   if (!u.isZero(value)) {
     subBalance(sender, value);

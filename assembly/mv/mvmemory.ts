@@ -18,7 +18,6 @@ export const MD_TABLE: usize = 0; // u32 first location entry
 export const MD_MASK: usize = 4; // u32 capacity - 1
 export const MD_HEAP_TOP: usize = 8; // u32 version-array heap (atomic bump)
 export const MD_HEAP_END: usize = 12; // u32
-export const MD_UNUSED: usize = 16; // u32 (was a shared claim counter: a contended cache line; fullness is now seen by probe length)
 export const MV_DESC_SIZE: usize = 32;
 
 // ---- location entry ----

@@ -137,8 +137,6 @@ function insertTable(td: usize): usize {
     && load<u64>(a, 16) == load<u64>(b, 16) && load<u64>(a, 24) == load<u64>(b, 24);
 }
 
-// @ts-ignore: decorator
-@inline export function hashEq(a: usize, b: usize): bool { return wordEq(a, b); }
 
 /** Set by the find functions when they inserted a fresh (zeroed, keyed) record. */
 export let tableInserted: bool = false;
@@ -258,7 +256,7 @@ export function codeFind(td: usize, hash: usize, insert: bool): usize {
       tableInserted = true;
       return r;
     }
-    if (hashEq(r + C_HASH, hash)) return r;
+    if (wordEq(r + C_HASH, hash)) return r;
     i = (i + 1) & mask;
   }
   tableFull = true;

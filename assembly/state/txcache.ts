@@ -138,9 +138,6 @@ export function account(addr: usize): usize {
   return r;
 }
 
-/** Like `account` but returns 0 for an address the transaction has not cached (no load). */
-export function cachedAccount(addr: usize): usize { return acctFind(acctTD, addr, false); }
-
 /** Moves a full u32 list into an arena block twice as large (reclaimed at the next txBegin). */
 function growList(list: usize, cap: u32): usize {
   const n = arenaAlloc(<usize>cap << 3);
@@ -449,8 +446,4 @@ export function txCommit(clearEmpty: bool): bool {
   }
   return true;
 }
-
-// Iteration for the transaction processor (touched-account passes).
-export function accountCount(): u32 { return acctCount; }
-export function accountAt(i: u32): usize { return <usize>load<u32>(acctList + (<usize>i << 2)); }
 

@@ -7,14 +7,14 @@
 // `lowerStorage`: the one place where the parallel executor substitutes the multi-version memory.
 import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
-  S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, TD_SIZE,
+  S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP,
   acctFind, storFind, codeFind, tableInserted,
 } from './records';
 import { keccak256 } from '../keccak';
 import { parallelMode, readInfo, readBalance, readSlot } from '../mv/txio';
 
 // ---- shared descriptor block, laid out by the TypeScript side ----
-export const WD_BASE_ACCT: usize = 0; // table descriptor (TD_SIZE bytes each)
+export const WD_BASE_ACCT: usize = 0; // table descriptor (TD_SIZE bytes each, state/records.ts)
 export const WD_BASE_STOR: usize = 32;
 export const WD_CODE: usize = 64;
 export const WD_OV_ACCT: usize = 96;
@@ -38,7 +38,6 @@ const EMPTY_HASH: usize = memory.data<u8>([
   0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
   0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70,
 ]);
-export function emptyCodeHash(): usize { return EMPTY_HASH; }
 
 /** Points this instance at the shared descriptors (every instance, after the coordinator set them up). */
 export function worldAttach(desc: usize): void {
@@ -102,7 +101,7 @@ export function codeInsertHashed(hash: usize, src: usize, len: u32): usize {
   return e;
 }
 
-/** Hashes and inserts code; `hashOut` receives the hash (may be 0 to discard... but then pass scratch). */
+/** Hashes and inserts code; the hash is written to `hashOut` (32 bytes of scratch). */
 export function codeInsert(src: usize, len: u32, hashOut: usize): usize {
   keccak256(src, len, hashOut);
   return codeInsertHashed(hashOut, src, len);
@@ -206,5 +205,3 @@ export function commitStorage(addr: usize, slot: usize, value: usize, epoch: u32
   return true;
 }
 
-// keep TD_SIZE referenced for layout checks by the TypeScript side
-export const WORLD_TD_SIZE: usize = TD_SIZE;

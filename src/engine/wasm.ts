@@ -18,8 +18,6 @@ export function wasmModule(): WebAssembly.Module {
 /** The engine's exported functions, as the TypeScript side calls them. */
 export interface EngineExports {
   init(arenaBase: number, arenaSize: number, desc: number, frameBytes: number, memBytes: number, retBytes: number): number;
-  attach(desc: number): void;
-  arenaLeft(): number;
   tableInit(td: number, base: number, cap: number, recSize: number, genOff: number): void;
   clearTable(td: number): void;
   codeHeapInit(desc: number, base: number, size: number): void;
@@ -65,9 +63,6 @@ export function instantiate(memory: WebAssembly.Memory): { fns: EngineExports; a
 
 /** The module's declared minimum memory (its static data lives below this). */
 export function staticBytes(): number {
-  for (const imp of WebAssembly.Module.imports(wasmModule())) {
-    if (imp.kind === 'memory') break;
-  }
-  // asconfig.json declares initialMemory 16 pages; the static data is far smaller.
+  // asconfig.json declares initialMemory 16 pages; the static data (a few KiB) lies well below.
   return 16 * 65536;
 }

@@ -14,6 +14,7 @@ import { Fork, forkFromName, forkName } from '../forks.js';
 import { hexToBytes, hexToBigInt, bytesToHex, bytesEqual, utf8ToBytes } from '../hex.js';
 import { rlpEncode } from '../rlp.js';
 import { InputError, ParevmError } from '../errors.js';
+import { fakeExponential } from '../chain.js';
 
 /** One failed case. */
 export interface StateFailure { id: string; dir: string; reason: string }
@@ -46,13 +47,6 @@ export function listJson(p: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(p).sort()) out.push(...listJson(join(p, name)));
   return out;
-}
-
-/** EIP-4844 fake_exponential. */
-export function fakeExponential(factor: bigint, numerator: bigint, denominator: bigint): bigint {
-  let i = 1n, output = 0n, acc = factor * denominator;
-  while (acc > 0n) { output += acc; acc = (acc * numerator) / (denominator * i); i++; }
-  return output / denominator;
 }
 
 /** keccak256(rlp([[address, [topics], data], ...])), the `logs` field of a state test. */
