@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // parevm command line.
 //   parevm run <block.json | fixture dir> [--prestate FILE] [--block-hashes FILE] [--fork NAME] [--chain-id N]
-//              [--full-state] [--workers N] [--json]
+//              [--full-state] [--workers N] [--compare] [--deps] [--verify-senders] [--json]
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,10 @@ import { bytesToHex } from './hex.js';
 import { InputError, ParevmError } from './errors.js';
 
 const USAGE = `usage: parevm run <block.json | fixture dir> [--prestate FILE] [--block-hashes FILE] [--fork NAME]
-                  [--chain-id N] [--full-state] [--workers N] [--compare] [--deps] [--json]
+                  [--chain-id N] [--full-state] [--workers N] [--compare] [--deps] [--verify-senders] [--json]
 --workers N runs the block on N threads (Block-STM); --compare also runs it sequentially, checks that both
-give the same result and prints the speedup; --deps adds the observed dependency graph to --json output.
+give the same result and prints the speedup; --deps adds the observed dependency graph to --json output;
+--verify-senders recovers every sender from its signature (on the worker threads) and checks it against "from".
 A fixture dir holds block.json and prestate.json; block_hashes.json and index.json (fork, chainId,
 stateRootCheckable) are read from it or its parent when present.`;
 
@@ -26,7 +27,7 @@ function readJson(file: string): unknown {
   try { return JSON.parse(text); } catch (e) { throw new InputError(`malformed JSON: ${(e as Error).message}`, { file }); }
 }
 
-interface RunArgs { executor?: Executor; compare?: boolean; deps?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
+interface RunArgs { executor?: Executor; compare?: boolean; deps?: boolean; verifySenders?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
 
 function parseArgs(argv: string[]): RunArgs {
   const a: RunArgs = { target: '', workers: 1, json: false };
@@ -42,6 +43,7 @@ function parseArgs(argv: string[]): RunArgs {
     else if (x === '--json') a.json = true;
     else if (x === '--compare') a.compare = true;
     else if (x === '--deps') a.deps = true;
+    else if (x === '--verify-senders') a.verifySenders = true;
     else if (x.startsWith('--')) throw new InputError(`unknown option ${x}`);
     else a.target = x;
   }
@@ -73,7 +75,7 @@ export async function runFromFiles(args: RunArgs): Promise<{ result: BlockResult
     if (args.fullState === undefined && (entry?.stateRootCheckable ?? idx.stateRootCheckable)) fullState = true;
   }
   const chain: ChainConfig = chainId !== undefined && chainId !== 1n ? { ...singleForkChain(fork ?? 12, chainId) } : MAINNET;
-  const ex = args.executor ?? createExecutor({ workers: args.workers, chain, dependencyGraph: args.deps });
+  const ex = args.executor ?? createExecutor({ workers: args.workers, chain, dependencyGraph: args.deps, verifySenders: args.verifySenders });
   if (args.executor) ex.options.chain = chain;
   try {
     return { result: await ex.execute({ block, state, blockHashes, fork, fullState }), blockFile };
@@ -88,7 +90,7 @@ function summary(r: BlockResult, file: string): string {
     `block        ${basename(dirname(file))}/${basename(file)} (${forkName(r.fork)}, ${r.mode})`,
     `transactions ${s.txs} (${r.receipts.filter((x) => x.status === 0).length} failed), ${s.workers} worker(s): re-executions ${s.reexecutions}, validations ${s.validations}, aborts ${s.aborts}, dependency waits ${s.dependencyWaits}`,
     `gas used     ${r.gasUsed}  [header: ${check('gasUsed')}]`,
-    `time         ${s.ms.execute.toFixed(2)} ms executing (${mgas.toFixed(1)} Mgas/s), ${s.ms.total.toFixed(2)} ms in all (senders ${s.ms.senders.toFixed(1)}, load ${s.ms.load.toFixed(1)}, finalize ${s.ms.finalize.toFixed(1)})`,
+    `time         ${s.ms.execute.toFixed(2)} ms executing (${mgas.toFixed(1)} Mgas/s), ${s.ms.total.toFixed(2)} ms in all (senders ${s.ms.senders.toFixed(1)}: ${s.sendersRecovered} recovered on ${s.senderThreads} thread(s), load ${s.ms.load.toFixed(1)}, finalize ${s.ms.finalize.toFixed(1)})`,
     `logs bloom   [header: ${check('logsBloom')}]`,
     `receipts     ${r.receiptsRoot ? bytesToHex(r.receiptsRoot) : '-'}  [header: ${check('receiptsRoot')}]`,
     `state root   ${r.stateRoot ? bytesToHex(r.stateRoot) : '- (pre-state is partial; pass --full-state if it is whole)'}  [header: ${check('stateRoot')}]`,
@@ -128,8 +130,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     else {
       // Both modes: 3 warm-up runs (thread start-up, compilation), then the median of 5 interleaved runs.
       const { resultFingerprint } = await import('./runners/mainnet.js');
-      const par = createExecutor({ workers: args.workers, dependencyGraph: args.deps });
-      const seqEx = createExecutor({ workers: 1 });
+      const par = createExecutor({ workers: args.workers, dependencyGraph: args.deps, verifySenders: args.verifySenders });
+      const seqEx = createExecutor({ workers: 1, verifySenders: args.verifySenders });
       try {
         for (let i = 0; i < 3; i++) { await runFromFiles({ ...args, executor: par }); await runFromFiles({ ...args, executor: seqEx }); }
         const ps: BlockResult[] = [], ss: BlockResult[] = [];

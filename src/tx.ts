@@ -2,7 +2,7 @@
 // Supported: legacy (with/without EIP-155), EIP-2930 (type 1), EIP-1559 (type 2), EIP-4844 (type 3).
 // Error codes follow ethereum/tests' TransactionException names so fixture expectations can be compared.
 import { keccak256 as keccak_256 } from './keccak.js';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { recoverAddress } from './secp.js';
 import { RlpError, TxError } from './errors.js';
 import { Fork } from './forks.js';
 import { concatBytes } from './hex.js';
@@ -349,15 +349,10 @@ export function checkSignatureValues(tx: Tx, fork: Fork, chainId = 1n): void {
  */
 export function recoverSender(tx: Tx, fork: Fork = Fork.Cancun, opts: TxCheckOptions = {}): Uint8Array {
   checkSignatureValues(tx, fork, opts.chainId ?? 1n);
-  let pub: Uint8Array;
-  try {
-    const sig = new secp256k1.Signature(tx.r, tx.s, tx.yParity);
-    pub = sig.recoverPublicKey(signingHash(tx)).toBytes(false);
-  } catch (e) {
-    // No curve point with x = r, or the recovered key is the point at infinity.
-    throw new TxError('EC_RECOVERY_FAIL', `cannot recover public key: ${(e as Error).message}`, undefined, { cause: e });
-  }
-  return keccak_256(pub.subarray(1)).slice(12);
+  const addr = recoverAddress(signingHash(tx), tx.r, tx.s, tx.yParity);
+  // No curve point with x = r, or the recovered key is the point at infinity.
+  if (!addr) throw new TxError('EC_RECOVERY_FAIL', 'cannot recover a public key from the signature', 'signature');
+  return addr;
 }
 
 /**

@@ -2,6 +2,7 @@
 // (claiming its own arena), then for each block runs the Block-STM worker loop: take a task from the shared
 // scheduler, execute an incarnation or validate one, report back to the scheduler, until the block is done.
 import { precompileHostImports } from '../precompiles/host.js';
+import { recoverAddress } from '../secp.js';
 import { Scheduler, type Task } from './scheduler.js';
 import type { EngineExports } from '../engine/wasm.js';
 import type { ParallelLayout } from '../engine/engine.js';
@@ -48,8 +49,50 @@ function instantiate(t: BlockTask): NonNullable<typeof inst> {
 
 const ST_BLOCKED = 0x62;
 
+/**
+ * Sender recovery for one block, shared by all workers: records of SENDER_RECORD bytes after a 64-byte header
+ * (Int32 word 0: the next unclaimed record, taken in chunks of SENDER_CHUNK). Record: signing hash (32), r (32),
+ * s (32), y parity (1); the worker writes status (1 = recovered, 2 = no key) at byte 97 and the address at
+ * 108..128.
+ */
+export interface SendersTask { kind: 'senders'; buffer: SharedArrayBuffer; n: number }
+export const SENDER_RECORD = 128;
+export const SENDER_HEADER = 64;
+const SENDER_CHUNK = 8;
+
+function toBigInt(b: Uint8Array, off: number): bigint {
+  let hex = '0x';
+  for (let i = 0; i < 32; i++) hex += (b[off + i] < 16 ? '0' : '') + b[off + i].toString(16);
+  return BigInt(hex);
+}
+
+/** Recovers senders until none is left; returns how many this thread did. */
+export function recoverSenders(t: SendersTask): { recovered: number; ms: number } {
+  const t0 = performance.now();
+  const words = new Int32Array(t.buffer, 0, 16);
+  const u8 = new Uint8Array(t.buffer);
+  let recovered = 0;
+  for (;;) {
+    const start = Atomics.add(words, 0, SENDER_CHUNK);
+    if (start >= t.n) break;
+    for (let i = start; i < Math.min(t.n, start + SENDER_CHUNK); i++) {
+      const p = SENDER_HEADER + i * SENDER_RECORD;
+      const addr = recoverAddress(u8.slice(p, p + 32), toBigInt(u8, p + 32), toBigInt(u8, p + 64), u8[p + 96]);
+      if (addr) u8.set(addr, p + 108);
+      u8[p + 97] = addr ? 1 : 2;
+      recovered++;
+    }
+  }
+  return { recovered, ms: performance.now() - t0 };
+}
+
+/** A worker task: a block's Block-STM loop, or its sender recovery. */
+export default function run(t: BlockTask | SendersTask): WorkerReport | { recovered: number; ms: number } {
+  return 'kind' in t && t.kind === 'senders' ? recoverSenders(t) : runBlock(t as BlockTask);
+}
+
 /** The Block-STM worker loop for one block. */
-export default function runBlock(t: BlockTask): WorkerReport {
+export function runBlock(t: BlockTask): WorkerReport {
   const t0 = performance.now();
   const { fns, index } = instantiate(t);
   const L = t.layout;

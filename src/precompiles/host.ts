@@ -2,9 +2,8 @@
 // secp256k1 recovery, bn254 add / mul / pairing (EIP-196/197) and KZG point evaluation (EIP-4844).
 // Every function reads a fixed-size input from the shared memory and never throws into wasm.
 import { createRequire } from 'node:module';
-import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { recoverAddress } from '../secp.js';
 import { bn254 } from '@noble/curves/bn254.js';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 
 const require = createRequire(import.meta.url);
 
@@ -114,13 +113,11 @@ export function precompileHostImports(memory: PrecompileMemory): Record<string, 
         if (v !== 27 && v !== 28) return 0;
         const r = toBig(m, p + 64), s = toBig(m, p + 96);
         if (r === 0n || r >= SECP256K1_N || s === 0n || s >= SECP256K1_N) return 0;
-        const hash = m.slice(p, p + 32);
-        const q = new secp256k1.Signature(r, s, v - 27).recoverPublicKey(hash);
-        const pub = q.toBytes(false);
-        const addr = keccak_256(pub.subarray(1));
+        const addr = recoverAddress(m.slice(p, p + 32), r, s, v - 27);
+        if (!addr) return 0;
         const out = mem();
         out.fill(0, o, o + 12);
-        out.set(addr.subarray(12), o + 12);
+        out.set(addr, o + 12);
         return 1;
       } catch {
         return 0;

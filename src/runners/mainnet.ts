@@ -29,8 +29,9 @@ export function resultFingerprint(r: BlockResult): string {
 export async function runFixtureBlocks(dirs: string[], workers: number, log = (s: string) => console.log(s)): Promise<{ passed: number; failed: number; missing: string[] }> {
   let passed = 0, failed = 0;
   const missing: string[] = [];
-  const seq = createExecutor({ workers: 1 });
-  const par = createExecutor({ workers, alwaysParallel: true });
+  // Both modes recover every sender and check it against the block's `from` (sequentially, and on the workers).
+  const seq = createExecutor({ workers: 1, verifySenders: true });
+  const par = createExecutor({ workers, alwaysParallel: true, verifySenders: true });
   try {
     for (const dir of dirs) {
       if (!existsSync(dir)) { missing.push(dir); continue; }
