@@ -12,7 +12,7 @@ import { buildTables } from './gas/tables';
 import { framesInit, } from './interpreter/frame';
 import { setAddrScratch } from './interpreter/interpreter';
 import { setTables, setScratch, setEnv } from './context';
-import { executeTx } from './tx';
+import { executeTx, executeSystemCall } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
   lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf,
@@ -38,7 +38,7 @@ export {
 } from './context';
 export { TABLE_BYTES } from './gas/tables';
 export { FORK_COUNT } from './fork';
-export { executeTx, buildTables, tableInit, keccak256, codeHeapInit };
+export { executeTx, executeSystemCall, buildTables, tableInit, keccak256, codeHeapInit };
 
 let staging: usize = 0;
 let parScratch: usize = 0;

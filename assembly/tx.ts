@@ -287,3 +287,49 @@ export function mulOv(r: usize, a: usize, b: u64): bool {
   }
   return carry != 0;
 }
+
+/**
+ * A system call (EIP-4788, from Cancun): the address at TX_SENDER (SYSTEM_ADDRESS) calls TX_TO with TX_DATA and
+ * TX_GAS_LIMIT gas at the block's start. No validation, nonce, fee, value or block-gas accounting; GASPRICE is
+ * the base fee and ORIGIN the system address. The target is touched and the transaction cache committed with
+ * EIP-161 clearing, as execution-specs' `process_message_call` + `destroy_touched_empty_accounts` do; a target
+ * without code runs nothing. Sequential mode only (the coordinator, before the block's transactions).
+ */
+export function executeSystemCall(t: usize, res: usize): i32 {
+  setTx(t);
+  txBegin();
+  clearEngineFault();
+  clearMemoryFault();
+  u.copy(gasPrice, env + ENV_BASE_FEE);
+  const gas = load<u64>(t + TX_GAS_LIMIT);
+  const target = account(t + TX_TO);
+  let status: i32 = ST_STOP;
+  let gasLeft = gas;
+  setRetLen(0);
+  setCurMem(memBase, 0);
+  touchTarget(target);
+  if (load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0) {
+    const f = newFrame(0, 0);
+    if (f == 0) status = ST_FATAL_ARENA;
+    else {
+      frameSetCode(f, <usize>load<u32>(target + A_CODE));
+      store<u64>(f + F_GAS, gas);
+      store<u32>(f + F_MEM, <u32>memBase);
+      store<u32>(f + F_INPUT, <u32>load<u32>(t + TX_DATA));
+      store<u32>(f + F_INPUT_LEN, load<u32>(t + TX_DATA_LEN));
+      store<u32>(f + F_ACCT, <u32>target);
+      memory.copy(f + F_ADDRESS, t + TX_TO, 20);
+      memory.copy(f + F_CALLER, t + TX_SENDER, 20);
+      memory.fill(f + F_VALUE, 0, 32);
+      setActiveFrame(f);
+      run(f);
+      status = lastStatus; gasLeft = topGasLeft;
+    }
+  }
+  if (memoryFault) status = ST_FATAL_ARENA;
+  if (engineFault != 0) status = engineFault;
+  if (fatal != 0) status = fatal;
+  if (status >= 0x60) return finish(res, status, 0, 0, 0, 0);
+  if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
+  return finish(res, status, gas - gasLeft, 0, gas - gasLeft, 0);
+}

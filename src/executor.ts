@@ -4,12 +4,12 @@
 //
 // This version runs sequentially on one engine instance; it is also the oracle the parallel executor is
 // tested against.
-import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx } from './engine/engine.js';
+import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff } from './engine/engine.js';
 import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
 import { ParevmError } from './errors.js';
-import { bytesEqual, bytesToHex } from './hex.js';
+import { bytesEqual, bytesToHex, hexToBytes } from './hex.js';
 import { signingHash, validateTxStatic } from './tx.js';
 import { recoverAddress } from './secp.js';
 import { SENDER_HEADER, SENDER_RECORD, type SendersTask } from './parallel/worker.js';
@@ -138,6 +138,7 @@ function reasonOf(e: Error): string {
 /** Below this many transactions per worker a block runs sequentially (and says so). */
 const MIN_TXS_PER_WORKER = 32;
 const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
+const SYSTEM_ADDRESS = hexToBytes('0xfffffffffffffffffffffffffffffffffffffffe');
 
 function blockReward(fork: Fork): bigint {
   if (fork >= Fork.Paris) return 0n;
@@ -231,13 +232,23 @@ export class Executor {
     }
     const t1 = performance.now();
 
-    if (fork >= Fork.Cancun && block.header.parentBeaconBlockRoot && state.get(BEACON_ROOTS)?.code.length) {
-      throw new BlockError('UNSUPPORTED', 'the EIP-4788 beacon-roots contract is in the pre-state: its system call is not implemented yet');
-    }
-
     const engine = this.engineFor(state, txs.length);
     engine.loadState(state);
     engine.beginBlock(envFor(block, fork, chain, input.blockHashes));
+    // EIP-4788: the parent beacon block root into the beacon-roots contract, before the transactions. Its
+    // writes are moved into the base state, so that both modes read them like pre-state.
+    let system: OverlayDiff | undefined;
+    const beaconRoot = block.header.parentBeaconBlockRoot;
+    if (fork >= Fork.Cancun && beaconRoot && state.get(BEACON_ROOTS)?.code.length) {
+      try {
+        const r = engine.systemCall(SYSTEM_ADDRESS, hexToBytes(BEACON_ROOTS), beaconRoot, 30_000_000n);
+        system = engine.promoteOverlay();
+        notes.push(`EIP-4788: parent beacon block root stored by the system call (${STATUS_NAMES[r.status] ?? r.status}, ${r.gasUsed} gas, outside the block's gas)`);
+      } catch (e) {
+        if (e instanceof ParevmError) throw new BlockError(e.code, `EIP-4788 system call: ${e.message}`);
+        throw e;
+      }
+    }
     const t2 = performance.now();
 
     // transactions: in parallel (Block-STM) when it can win, else in order on this thread
@@ -296,8 +307,8 @@ export class Executor {
     if (fork >= Fork.Shanghai) for (const w of block.withdrawals ?? []) engine.credit(w.address, w.amount * GWEI);
 
     const overlay = engine.readOverlay();
-    const post = applyDiff(state, overlay);
-    const diff = diffOf(state, post, overlay);
+    const post = applyDiff(system ? applyDiff(state, system) : state, overlay);
+    const diff = diffOf(state, post, system ? [...system.accounts.keys(), ...overlay.accounts.keys()] : overlay.accounts.keys());
     let stateRoot: Uint8Array | undefined;
     if (input.fullState) stateRoot = worldStateRoot(post);
     const bloom = orBlooms(receipts.map((r) => r.logsBloom));
@@ -468,9 +479,9 @@ export class Executor {
   }
 }
 
-function diffOf(pre: WorldState, post: WorldState, overlay: ReturnType<Engine['readOverlay']>): AccountChange[] {
+function diffOf(pre: WorldState, post: WorldState, touched: Iterable<string>): AccountChange[] {
   const out: AccountChange[] = [];
-  for (const addr of [...overlay.accounts.keys()].sort()) {
+  for (const addr of [...new Set(touched)].sort()) {
     const before = pre.get(addr), after = post.get(addr);
     const slots = new Set<bigint>([...(before?.storage.keys() ?? []), ...(after?.storage.keys() ?? [])]);
     const storage: AccountChange['storage'] = [];

@@ -28,6 +28,7 @@ export interface EngineExports {
   beginBlock(env: number): void;
   useEnv(env: number): void;
   executeTx(tx: number, res: number): number;
+  executeSystemCall(tx: number, res: number): number;
   creditBalance(addr: number, amount: number): number;
   mvInit(desc: number, table: number, cap: number, heap: number, heapSize: number): void;
   parallelAttach(mvDesc: number, txio: number, out: number, outSize: number): void;

@@ -1,0 +1,75 @@
+// EIP-4788 (Cancun): before the transactions, SYSTEM_ADDRESS calls the beacon-roots contract with the header's
+// parentBeaconBlockRoot; the contract stores the timestamp at slot timestamp % 8191 and the root at slot
+// timestamp % 8191 + 8191. A transaction of the same block reads the root back through the contract's `get`.
+// Checked in both modes (the system call's writes are read as pre-state by the workers too), and outside
+// the block's gas.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createExecutor } from '../src/executor.js';
+import { resultFingerprint } from '../src/runners/mainnet.js';
+import { Fork } from '../src/forks.js';
+import type { Tx } from '../src/tx.js';
+import type { WorldState, AccountState } from '../src/state.js';
+import { rawTransfers, fromHex, toHex, addrOfInt } from '../bench/gen/blocks.js';
+
+const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
+// the runtime code from the EIP (its deployment result on every chain)
+const BEACON_CODE = fromHex('3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500');
+// reader: mem[0] = TIMESTAMP; slot 1 = CALL(beacon, in mem[0..32], out mem[0..32]); slot 0 = mem[0]
+const READER_CODE = fromHex('4260005260206000602060006000' + '73' + BEACON_ROOTS.slice(2) + '5af160015560005160005500');
+const READER = addrOfInt(0xbeac);
+const ROOT = fromHex('ab'.repeat(16) + 'cd'.repeat(16));
+const TIMESTAMP = 1_710_338_135n;
+
+const acct = (balance: bigint, nonce: bigint, code = new Uint8Array(0), storage = new Map<bigint, bigint>()): AccountState =>
+  ({ balance, nonce, code, storage });
+
+function block(withRoot: boolean) {
+  const g = rawTransfers(80); // 80 independent transfers, then one transaction that reads the root
+  const state: WorldState = new Map(g.state);
+  state.set(BEACON_ROOTS, acct(0n, 1n, BEACON_CODE, new Map([[5n, 7n]])));
+  state.set(toHex(READER), acct(0n, 1n, READER_CODE));
+  const sender = g.block.transactions[0].from!;
+  const reader: Tx = {
+    type: 0, chainId: 1n, nonce: 2n, gasPrice: 1n, maxFeePerGas: 1n, maxPriorityFeePerGas: 1n, gasLimit: 200_000n,
+    to: READER, value: 0n, data: new Uint8Array(0), accessList: [], v: 37n, r: 1n, s: 1n, yParity: 0,
+  };
+  const header = { ...g.block.header, timestamp: TIMESTAMP, parentBeaconBlockRoot: withRoot ? ROOT : undefined };
+  return { block: { ...g.block, header, transactions: [...g.block.transactions, { tx: reader, from: sender }] }, state, fork: Fork.Cancun };
+}
+
+const word = (b: Uint8Array) => BigInt(toHex(b));
+
+test('the system call stores timestamp and root; a transaction of the block reads the root, in both modes', async () => {
+  const seq = createExecutor({ workers: 1 });
+  const par = createExecutor({ workers: 2, alwaysParallel: true });
+  try {
+    const input = block(true);
+    const s = await seq.execute(input);
+    const p = await par.execute(input);
+    assert.is(p.mode, 'parallel');
+    assert.is(resultFingerprint(p), resultFingerprint(s));
+    const k = TIMESTAMP % 8191n;
+    const beacon = s.diff.find((d) => d.address === BEACON_ROOTS)!;
+    assert.ok(beacon, 'the beacon-roots contract changed');
+    assert.equal(beacon.storage.map((x) => [x.slot, x.after]), [[k, TIMESTAMP], [k + 8191n, word(ROOT)]]);
+    const r = s.diff.find((d) => d.address === toHex(READER))!;
+    assert.equal(r.storage.map((x) => [x.slot, x.after]), [[0n, word(ROOT)], [1n, 1n]]);
+    // outside the block's gas: the gas used is the sum of the receipts
+    assert.is(s.gasUsed, s.receipts.reduce((a, x) => a + x.gasUsed, 0n));
+    assert.ok(s.notes.some((n) => n.startsWith('EIP-4788')));
+  } finally { await seq.close(); await par.close(); }
+});
+
+test('without a parent beacon block root there is no system call: the read reverts', async () => {
+  const seq = createExecutor({ workers: 1 });
+  try {
+    const s = await seq.execute(block(false));
+    assert.not.ok(s.diff.find((d) => d.address === BEACON_ROOTS));
+    const r = s.diff.find((d) => d.address === toHex(READER));
+    // slot 1 = CALL's result 0 (no change), slot 0 = the timestamp left in memory by the failed call
+    assert.equal(r?.storage.map((x) => [x.slot, x.after]), [[0n, TIMESTAMP]]);
+  } finally { await seq.close(); }
+});
+
+test.run();
