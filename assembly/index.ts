@@ -15,13 +15,13 @@ import { setTables, setScratch, setEnv } from './context';
 import { executeTx, executeSystemCall } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
-  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf,
+  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf, clearBlockedSequential,
 } from './mv/txio';
 import { mvFull, clearMvFull, mvResetChunk, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
 import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
 
 export {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS, AF_PARTIAL, AF_HAS_STORAGE,
   S_ADDR, S_SLOT, S_VALUE, S_EPOCH, S_GEN, S_SIZE, C_HASH, C_PTR, C_LEN, C_SIZE,
   TD_BASE, TD_MASK, TD_GEN, TD_COUNT, TD_SIZE,
 } from './state/records';
@@ -87,14 +87,16 @@ export function clearTable(td: usize): void { tableClear(td); }
 
 /**
  * Credits `amount` (u256 LE limbs) to `addr` in the block overlay, outside any transaction: withdrawals
- * (EIP-4895) and pre-Merge block rewards. A zero amount leaves the state unchanged. Returns false if the
- * overlay is full.
+ * (EIP-4895) and pre-Merge block rewards. A zero amount leaves the state unchanged. Returns 1, 0 if the
+ * overlay is full, or 2 if the account is not loaded (strict mode: its key is at `missingKey`).
  */
-export function creditBalance(addr: usize, amount: usize): bool {
+export function creditBalance(addr: usize, amount: usize): i32 {
+  clearBlockedSequential();
   txBegin();
-  if (u256IsZero(amount)) return true;
+  if (u256IsZero(amount)) return 1;
   addBalance(account(addr), amount);
-  return txCommit(false);
+  if (blockedOn >= 0) return 2;
+  return txCommit(false) ? 1 : 0;
 }
 
 // ---- parallel execution (Block-STM): called by the worker threads and the coordinator ----
@@ -148,4 +150,8 @@ export function txDependencies(j: u32, out: usize, max: u32): u32 { return readD
 
 /** Debug hook for failure tests: traps (as a corrupt engine state would). Never called in normal operation. */
 export function debugTrap(): void { unreachable(); }
+
+// ---- strict base: state fetched on demand (coordinator, sequential mode) ----
+export { setStrictBase, missingKey, baseLoadAbsent as loadAbsentAccount, baseMarkAccount as markAccount } from './state/world';
+
 

@@ -18,7 +18,7 @@ import {
   ST_TX_FEE_CAP_TOO_LOW, ST_TX_BLOB_FEE_CAP_TOO_LOW, ST_TX_GAS_ALLOWANCE_EXCEEDED, ST_TX_INTRINSIC_GAS,
   ST_TX_BLOB_GAS_EXCEEDED, ST_BLOCKED,
 } from './status';
-import { blockedOn, parallelMode, lazyFee } from './mv/txio';
+import { blockedOn, parallelMode, lazyFee, clearBlockedSequential } from './mv/txio';
 import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
@@ -81,6 +81,7 @@ function finish(res: usize, status: i32, gasUsed: u64, refunded: u64, before: u6
 /** Executes the transaction at `t` against the current layers; writes its result at `res`. */
 export function executeTx(t: usize, res: usize): i32 {
   setTx(t);
+  clearBlockedSequential();
   txBegin();
   clearEngineFault();
   clearMemoryFault();
@@ -297,6 +298,7 @@ export function mulOv(r: usize, a: usize, b: u64): bool {
  */
 export function executeSystemCall(t: usize, res: usize): i32 {
   setTx(t);
+  clearBlockedSequential();
   txBegin();
   clearEngineFault();
   clearMemoryFault();
@@ -326,6 +328,7 @@ export function executeSystemCall(t: usize, res: usize): i32 {
       status = lastStatus; gasLeft = topGasLeft;
     }
   }
+  if (blockedOn >= 0) return finish(res, ST_BLOCKED, 0, 0, 0, 0);
   if (memoryFault) status = ST_FATAL_ARENA;
   if (engineFault != 0) status = engineFault;
   if (fatal != 0) status = fatal;

@@ -20,6 +20,7 @@ import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
 import type { BlockTask, WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
+import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 
 /** A block that cannot be executed as given (an invalid transaction, an unsupported feature). Nothing is returned of it. */
 export class BlockError extends ParevmError {
@@ -60,7 +61,12 @@ export interface ExecutorOptions {
 export interface ExecuteInput {
   block: Block;
   /** Pre-state: the state after the parent block (all of it, or at least everything the block touches). */
-  state: WorldState;
+  state?: WorldState;
+  /**
+   * Instead of `state`: a provider the pre-state is fetched from as the block needs it (src/provider.ts). The
+   * result's `stats.provider` says what was fetched; the state root is not computed (the state is partial).
+   */
+  provider?: StateProvider;
   /** Hashes of recent blocks for BLOCKHASH. */
   blockHashes?: Map<bigint, Uint8Array>;
   /** Override the fork the chain configuration would pick. */
@@ -123,12 +129,16 @@ export interface BlockStats {
    */
   dependencies?: Record<number, number[]>;
   ms: { senders: number; load: number; execute: number; finalize: number; total: number };
+  /** Blocks run on a StateProvider: what was fetched, and the time of fetching and discovery (in ms.load). */
+  provider?: FetchStats;
 }
 
 const GWEI = 1_000_000_000n;
 const NO_SENDER = new Uint8Array(20);
 /** From this many signatures on, senders are recovered by the worker threads (one costs ~0.3 ms). */
 const MIN_PARALLEL_SENDERS = 16;
+/** Engine status of a transaction stopped by a read of state that is not loaded (strict mode). */
+const ST_BLOCKED = 0x62;
 
 /** An error's message without the "(field: x)" suffix (the BlockError adds its own). */
 function reasonOf(e: Error): string {
@@ -166,6 +176,8 @@ export class Executor {
   readonly options: ExecutorOptions;
   private engine?: Engine;
   private engineId = 0;
+  /** The engine of the strict-mode discovery pass (blocks run on a StateProvider). */
+  private discoveryEngine?: Engine;
   private pool?: WorkerPool;
 
   constructor(options: ExecutorOptions = {}) { this.options = options; }
@@ -205,7 +217,7 @@ export class Executor {
   async execute(input: ExecuteInput): Promise<BlockResult> {
     const t0 = performance.now();
     const chain = this.options.chain ?? MAINNET;
-    const { block, state } = input;
+    const { block } = input;
     const fork = input.fork ?? forkAt(chain, block.header.number, block.header.timestamp);
     const notes: string[] = [];
 
@@ -232,9 +244,20 @@ export class Executor {
     }
     const t1 = performance.now();
 
+    let state = input.state;
+    let blockHashes = input.blockHashes;
+    let fetched: FetchStats | undefined;
+    if (input.provider) {
+      if (state) throw new BlockError('BAD_INPUT', 'give either state or provider, not both');
+      ({ state, blockHashes, stats: fetched } = await this.discover(input.provider, block, fork, chain, txs, blockHashes));
+      if (input.fullState) notes.push('the state came from a provider (partial): no state root');
+    }
+    if (!state) throw new BlockError('BAD_INPUT', 'no pre-state: give state or provider');
+    const fullState = input.fullState && !input.provider;
+
     const engine = this.engineFor(state, txs.length);
     engine.loadState(state);
-    engine.beginBlock(envFor(block, fork, chain, input.blockHashes));
+    engine.beginBlock(envFor(block, fork, chain, blockHashes));
     // EIP-4788: the parent beacon block root into the beacon-roots contract, before the transactions. Its
     // writes are moved into the base state, so that both modes read them like pre-state.
     let system: OverlayDiff | undefined;
@@ -264,7 +287,7 @@ export class Executor {
         const par = await this.runParallel(engine, txs, stats);
         if ('fallback' in par) {
           fallback = par.fallback;
-          engine.beginBlock(envFor(block, fork, chain, input.blockHashes)); // an empty overlay for the sequential run
+          engine.beginBlock(envFor(block, fork, chain, blockHashes)); // an empty overlay for the sequential run
         } else { results = par.results; mode = 'parallel'; }
       }
       if (fallback) notes.push(`ran sequentially: ${fallback}`);
@@ -310,7 +333,7 @@ export class Executor {
     const post = applyDiff(system ? applyDiff(state, system) : state, overlay);
     const diff = diffOf(state, post, system ? [...system.accounts.keys(), ...overlay.accounts.keys()] : overlay.accounts.keys());
     let stateRoot: Uint8Array | undefined;
-    if (input.fullState) stateRoot = worldStateRoot(post);
+    if (fullState) stateRoot = worldStateRoot(post);
     const bloom = orBlooms(receipts.map((r) => r.logsBloom));
     const rr = fork >= Fork.Byzantium ? computeReceiptsRoot(receipts) : undefined;
     if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
@@ -322,6 +345,7 @@ export class Executor {
     if (h.stateRoot && stateRoot) checks.stateRoot = bytesEqual(h.stateRoot, stateRoot);
     const t4 = performance.now();
     stats.ms = { senders: t1 - t0, load: t2 - t1, execute: t3 - t2, finalize: t4 - t3, total: t4 - t0 };
+    if (fetched) stats.provider = fetched;
     return { fork, mode, gasUsed: cumulative, blobGasUsed: blobGas, receipts, logsBloom: bloom, receiptsRoot: rr, stateRoot, diff, checks, notes, fallback, stats };
   }
 
@@ -344,6 +368,90 @@ export class Executor {
       blobGas += r.blobGasUsed;
     }
     return out;
+  }
+
+  /**
+   * Learns a block's pre-state from a provider (see src/provider.ts): prefetch of the keys a block visibly
+   * needs, then one sequential pass in the engine's strict mode that fetches each key a transaction reads and
+   * runs that transaction again. Returns the state fetched, as a prestateTracer-like WorldState.
+   */
+  private async discover(provider: StateProvider, block: Block, fork: Fork, chain: ChainConfig, txs: ExecTx[], hashes?: Map<bigint, Uint8Array>): Promise<{ state: WorldState; blockHashes: Map<bigint, Uint8Array>; stats: FetchStats }> {
+    const t0 = performance.now();
+    const f = new StateFetcher(provider);
+    const h = block.header;
+    const hex = bytesToHex;
+    const wrap = async <T>(p: Promise<T>): Promise<T> => {
+      try { return await p; } catch (e) {
+        if (e instanceof ParevmError) throw new BlockError(e.code, e.message, undefined, e.field);
+        throw new BlockError('STATE_MISSING', `the state provider failed: ${(e as Error).message}`);
+      }
+    };
+    const pre: Promise<unknown>[] = [f.account(hex(h.miner)), f.account(BEACON_ROOTS)];
+    for (const t of txs) {
+      pre.push(f.account(hex(t.sender)));
+      if (t.tx.to) pre.push(f.account(hex(t.tx.to)));
+      for (const e of t.tx.accessList) {
+        pre.push(f.account(hex(e.address)));
+        for (const k of e.storageKeys) pre.push(f.slot(hex(e.address), BigInt(hex(k))));
+      }
+    }
+    for (const w of block.withdrawals ?? []) pre.push(f.account(hex(w.address)));
+    for (const u of block.uncleHeaders ?? []) pre.push(f.account(hex(u.miner)));
+    const hashesP = hashes ? Promise.resolve(hashes) : f.blockHashes(h.number);
+    await wrap(Promise.all(pre));
+    const blockHashes = await wrap(hashesP);
+
+    // the sequential pass: its own engine sized for what a block of this many transactions may read
+    this.discoveryEngine ??= new Engine({ accounts: 1 << 16, slots: 1 << 18, ...this.options.engine });
+    const engine = this.discoveryEngine;
+    engine.loadState(new Map());
+    const load = async (key: { address: string; slot?: bigint }) => {
+      if (key.slot === undefined) {
+        await wrap(f.account(key.address));
+        const a = f.accounts.get(key.address);
+        if (a) engine.loadAccount(key.address, a, { partial: true, hasStorage: f.hasStorage.has(key.address) });
+        else engine.loadAbsent(key.address);
+      } else {
+        await wrap(f.slot(key.address, key.slot));
+        engine.loadSlot(key.address, key.slot, f.accounts.get(key.address)?.storage.get(key.slot) ?? 0n);
+      }
+      f.stats.reruns++;
+    };
+    for (const [a, acct] of f.accounts) engine.loadAccount(a, acct, { partial: true, hasStorage: f.hasStorage.has(a) });
+    for (const a of f.absent) engine.loadAbsent(a);
+    engine.setStrict(true);
+    try {
+      engine.beginBlock(envFor(block, fork, chain, blockHashes));
+      const beaconRoot = h.parentBeaconBlockRoot;
+      if (fork >= Fork.Cancun && beaconRoot && f.accounts.get(BEACON_ROOTS)?.code.length) {
+        for (;;) {
+          const r = engine.systemCall(SYSTEM_ADDRESS, hexToBytes(BEACON_ROOTS), beaconRoot, 30_000_000n);
+          if (r.status !== ST_BLOCKED) break;
+          await load(engine.missingKey());
+        }
+        engine.promoteOverlay();
+      }
+      let cumulative = 0n, blobGas = 0n;
+      const p = engine.inputBase;
+      run: for (let i = 0; i < txs.length; i++) {
+        for (;;) {
+          engine.setBlockGasUsed(cumulative, blobGas);
+          const res = engine.writeTx(p, txs[i]);
+          const st = engine.fns.executeTx(p, res);
+          if (st === ST_BLOCKED) { await load(engine.missingKey()); continue; }
+          if (st >= 0x40) break run; // an invalid transaction (or an engine condition): the real run reports it
+          const dv = engine.dv();
+          cumulative += dv.getBigUint64(res + engine.abi.R_GAS_USED, true);
+          blobGas += dv.getBigUint64(res + engine.abi.R_BLOB_GAS_USED, true);
+          break;
+        }
+      }
+    } finally {
+      engine.setStrict(false);
+    }
+    // the accounts the block's end credits (rewards, withdrawals) were prefetched above
+    f.stats.ms = performance.now() - t0;
+    return { state: f.worldState(), blockHashes, stats: f.stats };
   }
 
   /**
@@ -473,6 +581,7 @@ export class Executor {
   /** Releases the engine and stops the worker threads. */
   async close(): Promise<void> {
     this.engine = undefined;
+    this.discoveryEngine = undefined;
     const p = this.pool;
     this.pool = undefined;
     await p?.close();

@@ -49,6 +49,12 @@ export let curTx: u32 = 0;
 export let curInc: u32 = 0;
 /** Transaction whose ESTIMATE the running incarnation met, or -1. */
 export let blockedOn: i32 = -1;
+/** blockedOn value of a read the base state could not answer (strict mode, state fetched on demand). */
+export const MISSING_STATE: i32 = 0x7fffffff;
+/** Stops the running transaction: a read needs state that is not loaded (state/world.ts strict mode). */
+export function stopMissing(): void { blockedOn = MISSING_STATE; }
+/** Sequential mode: a transaction starts unblocked. */
+export function clearBlockedSequential(): void { if (!parallelMode) blockedOn = -1; }
 let txio: usize = 0; // per-transaction records
 let outTop: usize = 0; // this worker's shared output area (read/write sets, logs)
 let outEnd: usize = 0;

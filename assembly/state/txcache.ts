@@ -386,7 +386,8 @@ export function logTruncate(bytes: u32, count: u32): void { logBytes = bytes; lo
  * Returns false if the layer below is full.
  */
 export function txCommit(clearEmpty: bool): bool {
-  if (parallelMode && blockedOn >= 0) return true; // the incarnation is void: it waits for its blocker
+  // the incarnation is void (it waits for its blocker), or a read met state that is not loaded (strict mode)
+  if (blockedOn >= 0) return true;
   // pass 1: which accounts go (may read balances, so it runs before the write set starts)
   for (let i: u32 = 0; i < acctCount; i++) {
     const r = <usize>load<u32>(acctList + (<usize>i << 2));

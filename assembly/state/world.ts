@@ -7,11 +7,11 @@
 // `lowerStorage`: the one place where the parallel executor substitutes the multi-version memory.
 import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
-  S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP,
+  S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, AF_PARTIAL,
   acctFind, storFind, codeFind, tableInserted,
 } from './records';
 import { keccak256 } from '../keccak';
-import { parallelMode, readInfo, readBalance, readSlot } from '../mv/txio';
+import { parallelMode, readInfo, readBalance, readSlot, stopMissing } from '../mv/txio';
 
 // ---- shared descriptor block, laid out by the TypeScript side ----
 export const WD_BASE_ACCT: usize = 0; // table descriptor (TD_SIZE bytes each, state/records.ts)
@@ -130,6 +130,44 @@ export function baseLoadStorage(addr: usize, slot: usize, value: usize): usize {
   return r;
 }
 
+// ---- strict base (state fetched on demand, coordinator only) ----
+// The base state holds only what was fetched so far: an account without a base record is unknown (a fetched
+// absent account has a record with flags 0), and so is a missing slot of an account marked AF_PARTIAL. Such a
+// read stops the transaction (blockedOn = MISSING_STATE, the interpreter unwinds at once) and leaves its key
+// at `missingKey` for the host to fetch, load and run the transaction again.
+
+let strictBase = false;
+/** kind u32 (1 account, 2 slot) | pad | address (20 bytes at +4) | pad | slot (u256 LE limbs at +32). */
+export const missingKey: usize = memory.data(64, 16);
+
+export function setStrictBase(on: bool): void { strictBase = on; }
+
+function missing(kind: u32, addr: usize, slot: usize): void {
+  store<u32>(missingKey, kind);
+  memory.copy(missingKey + 4, addr, 20);
+  if (kind == 2) memory.copy(missingKey + 32, slot, 32); else memory.fill(missingKey + 32, 0, 32);
+  stopMissing();
+}
+
+/** Strict mode: records a fetched absent account (reads of it answer "does not exist", its storage is empty). */
+export function baseLoadAbsent(addr: usize): usize {
+  const r = acctFind(baseAcct, addr, true);
+  if (r == 0) return 0;
+  store<u32>(r + A_FLAGS, 0);
+  store<u64>(r + A_NONCE, 0);
+  memory.fill(r + A_BALANCE, 0, 32);
+  store<u32>(r + A_CODE, <u32>emptyCode);
+  return r;
+}
+
+/** Strict mode: sets base flags of a loaded account (AF_PARTIAL, AF_HAS_STORAGE). */
+export function baseMarkAccount(addr: usize, flags: u32): bool {
+  const r = acctFind(baseAcct, addr, false);
+  if (r == 0) return false;
+  store<u32>(r + A_FLAGS, load<u32>(r + A_FLAGS) | flags);
+  return true;
+}
+
 // ---- reads below the transaction (sequential mode: overlay, then base) ----
 
 /**
@@ -140,6 +178,7 @@ export function lowerAccount(r: usize): void {
   if (parallelMode) { readInfo(r); return; }
   let src = acctFind(ovAcct, r + A_ADDR, false);
   if (src == 0) src = acctFind(baseAcct, r + A_ADDR, false);
+  if (src == 0 && strictBase) missing(1, r + A_ADDR, 0);
   if (src != 0 && (load<u32>(src + A_FLAGS) & AF_EXISTS) != 0) {
     // base storage is visible only at epoch 0, and only the base state knows whether it has any
     store<u32>(r + A_FLAGS, AF_EXISTS | (load<u32>(src + A_EPOCH) == 0 ? load<u32>(src + A_FLAGS) & AF_HAS_STORAGE : 0));
@@ -160,6 +199,7 @@ export function lowerBalance(addr: usize, dst: usize): void {
   if (parallelMode) { readBalance(addr, dst); return; }
   let src = acctFind(ovAcct, addr, false);
   if (src == 0) src = acctFind(baseAcct, addr, false);
+  if (src == 0 && strictBase) missing(1, addr, 0);
   if (src != 0) memory.copy(dst, src + A_BALANCE, 32);
   else memory.fill(dst, 0, 32);
 }
@@ -172,6 +212,11 @@ export function lowerStorage(addr: usize, slot: usize, epoch: u32, dst: usize): 
   if (epoch == 0) {
     const b = storFind(baseStor, addr, slot, false);
     if (b != 0) { memory.copy(dst, b + S_VALUE, 32); return; }
+    if (strictBase) {
+      const a = acctFind(baseAcct, addr, false);
+      if (a == 0) missing(1, addr, 0);
+      else if ((load<u32>(a + A_FLAGS) & AF_PARTIAL) != 0) missing(2, addr, slot);
+    }
   }
   memory.fill(dst, 0, 32);
 }

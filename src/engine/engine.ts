@@ -123,6 +123,18 @@ export const STATUS_NAMES: Record<number, string> = {
 /** A transaction the engine refused (nothing applied), or an engine condition. */
 export class ExecutionError extends ParevmError {}
 
+/** An account (and, when `slot` is set, one of its slots) that a read needed and the base state lacks. */
+export interface MissingKey { address: string; slot?: bigint }
+
+/** Strict mode: a transaction read state that is not loaded; the host fetches `key` and runs it again. */
+export class MissingStateError extends ExecutionError {
+  readonly key: MissingKey;
+  constructor(key: MissingKey) {
+    super('STATE_NOT_LOADED', `state not loaded: ${key.address}${key.slot !== undefined ? ` slot 0x${key.slot.toString(16)}` : ''}`);
+    this.key = key;
+  }
+}
+
 const MIB = 1 << 20;
 const DEFAULTS: Required<EngineOptions> = {
   accounts: 1 << 16,
@@ -268,31 +280,64 @@ export class Engine {
     if (state.size * 4 > this.opts.accounts * 3 || nSlots * 4 > this.opts.slots * 3) {
       throw new ParevmError('ENGINE_CAPACITY', `pre-state of ${state.size} accounts / ${nSlots} slots exceeds the engine's tables (${this.opts.accounts} / ${this.opts.slots})`);
     }
+    for (const [addrHex, acct] of state) this.loadAccount(addrHex, acct);
+  }
+
+  /**
+   * Inserts (or replaces) one account of the base state with its slots. With `partial`, the slots given are
+   * only some of the account's (strict mode: a slot not loaded is fetched, not taken as zero); `hasStorage`
+   * says whether the account has any storage (EIP-7610), when the slots given do not show it.
+   */
+  loadAccount(addrHex: string, acct: AccountState, opts: { partial?: boolean; hasStorage?: boolean } = {}): void {
+    const { fns } = this;
     const st = this.staging;
-    const addrP = st, balP = st + 32, slotP = st + 64, valP = st + 96, hashP = st + 128, codeP = st + 256;
+    const addrP = st, balP = st + 32, hashP = st + 128, codeP = st + 256;
     const codeRoom = (1 << 16) - 256;
-    for (const [addrHex, acct] of state) {
-      let u8 = this.u8();
-      let dv = this.dv();
-      writeAddr(u8, addrP, addrHex);
-      writeWord(dv, balP, acct.balance);
-      let codeEntry = 0;
-      if (acct.code.length > 0) {
-        let src = codeP;
-        if (acct.code.length > codeRoom) src = this.inputBase; // large code: use the input region as staging
-        u8.set(acct.code, src);
-        codeEntry = fns.loadCode(src, acct.code.length, hashP);
-        if (codeEntry === 0) throw new ParevmError('ENGINE_CAPACITY', 'code store full');
-      }
-      if (fns.loadAccount(addrP, acct.nonce, balP, codeEntry) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
-      for (const [slot, value] of acct.storage) {
-        if (value === 0n) continue;
-        dv = this.dv();
-        writeWord(dv, slotP, slot);
-        writeWord(dv, valP, value);
-        if (fns.loadStorage(addrP, slotP, valP) === 0) throw new ParevmError('ENGINE_CAPACITY', 'storage table full');
-      }
+    let u8 = this.u8();
+    const dv = this.dv();
+    writeAddr(u8, addrP, addrHex);
+    writeWord(dv, balP, acct.balance);
+    let codeEntry = 0;
+    if (acct.code.length > 0) {
+      let src = codeP;
+      if (acct.code.length > codeRoom) src = this.inputBase; // large code: use the input region as staging
+      u8.set(acct.code, src);
+      codeEntry = fns.loadCode(src, acct.code.length, hashP);
+      if (codeEntry === 0) throw new ParevmError('ENGINE_CAPACITY', 'code store full');
     }
+    if (fns.loadAccount(addrP, acct.nonce, balP, codeEntry) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
+    for (const [slot, value] of acct.storage) if (value !== 0n || opts.partial) this.loadSlot(addrHex, slot, value, false);
+    const flags = (opts.partial ? this.abi.AF_PARTIAL : 0) | (opts.hasStorage ? this.abi.AF_HAS_STORAGE : 0);
+    u8 = this.u8();
+    writeAddr(u8, addrP, addrHex);
+    if (flags) fns.markAccount(addrP, flags);
+  }
+
+  /** Strict mode: records that `addrHex` does not exist in the base state. */
+  loadAbsent(addrHex: string): void {
+    writeAddr(this.u8(), this.staging, addrHex);
+    if (this.fns.loadAbsentAccount(this.staging) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
+  }
+
+  /** One base-state slot (a zero is stored too: in strict mode it is a known zero). */
+  loadSlot(addrHex: string, slot: bigint, value: bigint, writeAddress = true): void {
+    const st = this.staging;
+    const dv = this.dv();
+    if (writeAddress) writeAddr(this.u8(), st, addrHex);
+    writeWord(dv, st + 64, slot);
+    writeWord(dv, st + 96, value);
+    if (this.fns.loadStorage(st, st + 64, st + 96) === 0) throw new ParevmError('ENGINE_CAPACITY', 'storage table full');
+  }
+
+  /** Strict mode on or off: reads of state that is not loaded stop the transaction (see MissingStateError). */
+  setStrict(on: boolean): void { this.fns.setStrictBase(on ? 1 : 0); }
+
+  /** The key of the last read that met state that is not loaded (strict mode). */
+  missingKey(): MissingKey {
+    const p = this.abi.missingKey;
+    const dv = this.dv();
+    const address = hex(this.u8().subarray(p + 4, p + 24));
+    return dv.getUint32(p, true) === 2 ? { address, slot: readWord(dv, p + 32) } : { address };
   }
 
   /** Writes the block environment and starts a block (empties the overlay). */
@@ -429,7 +474,9 @@ export class Engine {
     const st = this.staging;
     this.u8().set(address, st);
     writeWord(this.dv(), st + 32, amount);
-    if (!this.fns.creditBalance(st, st + 32)) throw new ExecutionError('ENGINE_TABLE_FULL', 'block overlay full');
+    const r = this.fns.creditBalance(st, st + 32);
+    if (r === 2) throw new MissingStateError(this.missingKey());
+    if (r !== 1) throw new ExecutionError('ENGINE_TABLE_FULL', 'block overlay full');
   }
 
   /** Runs one transaction (written at `txPtr`) on the current overlay; reads its result. */

@@ -29,6 +29,9 @@ export interface EngineExports {
   useEnv(env: number): void;
   executeTx(tx: number, res: number): number;
   executeSystemCall(tx: number, res: number): number;
+  setStrictBase(on: number): void;
+  loadAbsentAccount(addr: number): number;
+  markAccount(addr: number, flags: number): number;
   creditBalance(addr: number, amount: number): number;
   mvInit(desc: number, table: number, cap: number, heap: number, heapSize: number): void;
   parallelAttach(mvDesc: number, txio: number, out: number, outSize: number): void;

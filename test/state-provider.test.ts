@@ -1,0 +1,99 @@
+// Blocks run on a StateProvider (issue #4): the pre-state is fetched as the block needs it (prefetch, then a
+// strict-mode sequential pass that fetches each key a transaction reads and runs it again), and the result
+// equals the one on the preloaded pre-state, sequentially and in parallel. Providers that fail name what
+// they could not give.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createExecutor, BlockError, type Executor, type ExecuteInput, type BlockResult } from '../src/executor.js';
+import { resultFingerprint } from '../src/runners/mainnet.js';
+import { worldStateProvider } from '../src/provider.js';
+import { parseBlock, parseBlockHashes } from '../src/block.js';
+import { parseState } from '../src/state.js';
+import { forkFromName } from '../src/forks.js';
+import { sharedDir } from '../src/runners/state-tests.js';
+import { erc20Transfers, dependentChain, specialCases, type GeneratedBlock } from '../bench/gen/blocks.js';
+
+let seq: Executor, par: Executor;
+test.before(() => {
+  seq = createExecutor({ workers: 1 });
+  par = createExecutor({ workers: 2, alwaysParallel: true });
+});
+test.after(async () => { await seq.close(); await par.close(); });
+
+/**
+ * Everything must match, except that a wiped account's diff can list only the slots the block read: the
+ * full pre-state knows slots of a self-destructed account that the fetched one never saw.
+ */
+function compare(name: string, got: BlockResult, want: BlockResult): void {
+  const wiped = new Set(want.diff.filter((d) => !d.after || d.storage.some((s) => s.after === 0n)).map((d) => d.address));
+  const strip = (r: BlockResult): BlockResult => ({ ...r, diff: r.diff.map((d) => (wiped.has(d.address) ? { ...d, storage: d.storage.filter((s) => s.after !== 0n) } : d)) });
+  assert.is(resultFingerprint(strip(got)), resultFingerprint(strip(want)), name);
+  for (const d of got.diff) {
+    const w = want.diff.find((x) => x.address === d.address)!;
+    for (const s of d.storage) assert.ok(w.storage.some((x) => x.slot === s.slot && x.after === s.after && x.before === s.before), `${name}: slot ${s.slot} of ${d.address}`);
+  }
+}
+
+async function same(name: string, input: ExecuteInput & { state: NonNullable<ExecuteInput['state']> }) {
+  const want = await seq.execute(input);
+  for (const ex of [seq, par]) {
+    const provider = worldStateProvider(input.state, { blockHashes: input.blockHashes, delayMs: 0 });
+    const r = await ex.execute({ ...input, state: undefined, provider, blockHashes: input.blockHashes });
+    compare(`${name}: result on the provider (${ex.workers} worker(s))`, r, want);
+    const s = r.stats.provider!;
+    assert.ok(s.accounts > 0, `${name}: accounts fetched`);
+    assert.is(provider.calls.account, s.accounts, `${name}: one call per account`);
+    assert.is(provider.calls.storage, s.slots, `${name}: one call per slot`);
+  }
+}
+
+test('generated blocks: ERC-20 transfers, a dependent chain, CREATE2/SELFDESTRUCT cases', async () => {
+  const blocks: GeneratedBlock[] = [erc20Transfers(100), dependentChain(60), ...specialCases()];
+  for (const g of blocks) await same(g.name, { block: g.block, state: g.state, fork: g.fork });
+});
+
+test('mainnet fixture blocks (when $PAREVM_SHARED has them)', async () => {
+  const dir = join(sharedDir(), 'fixtures', 'mainnet');
+  if (!existsSync(dir)) { console.log(`  (no fixtures at ${dir}: set PAREVM_SHARED)`); return; }
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  const hashes = parseBlockHashes(JSON.parse(readFileSync(join(dir, 'block_hashes.json'), 'utf8')));
+  // one block per era: Frontier, Byzantium, Berlin/London, Shanghai, Cancun
+  for (const n of ['46147', '4370000', '12244000', '17666333', '19932148']) {
+    const entry = index.blocks.find((b: { number: number }) => String(b.number) === n);
+    const block = parseBlock(JSON.parse(readFileSync(join(dir, n, 'block.json'), 'utf8')));
+    const state = parseState(JSON.parse(readFileSync(join(dir, n, 'prestate.json'), 'utf8')));
+    const t0 = performance.now();
+    await same(`block ${n}`, { block, state, fork: forkFromName(entry.fork), blockHashes: hashes });
+    if (process.env.PAREVM_DEBUG) console.log(n, (performance.now() - t0).toFixed(0), 'ms');
+  }
+});
+
+test('a provider that fails names the account; the executor stays usable', async () => {
+  const g = erc20Transfers(40);
+  const base = worldStateProvider(g.state);
+  const victim = [...g.state.keys()][7];
+  const provider = { ...base, account: async (a: string) => { if (a === victim) throw new Error('connection reset'); return base.account(a); } };
+  for (const ex of [seq, par]) {
+    try {
+      await ex.execute({ block: g.block, provider, fork: g.fork });
+      assert.unreachable('a failing provider gave a result');
+    } catch (e) {
+      assert.instance(e, BlockError);
+      assert.is((e as BlockError).code, 'STATE_MISSING');
+      assert.ok((e as Error).message.includes(victim), (e as Error).message);
+    }
+    const ok = await ex.execute({ block: g.block, provider: base, fork: g.fork });
+    assert.ok(ok.receipts.every((r) => r.status === 1));
+  }
+});
+
+test('state and provider together, or neither, is BAD_INPUT', async () => {
+  const g = erc20Transfers(2);
+  for (const input of [{ block: g.block, fork: g.fork }, { block: g.block, fork: g.fork, state: g.state, provider: worldStateProvider(g.state) }]) {
+    try { await seq.execute(input); assert.unreachable(); } catch (e) { assert.is((e as BlockError).code, 'BAD_INPUT'); }
+  }
+});
+
+test.run();
