@@ -75,7 +75,12 @@ export interface ExecuteInput {
   fullState?: boolean;
 }
 
-/** One account's change. `before`/`after` are undefined for an account that did not / does not exist. */
+/**
+ * One account's change. `before`/`after` are undefined for an account that did not / does not exist. `before`
+ * is the pre-state's account; `after` carries the new nonce, balance and code, and its `storage` map is left
+ * empty: the changed slots are in `storage` (building every account's full post-storage would cost the state's
+ * size, not the change's).
+ */
 export interface AccountChange {
   address: string;
   before?: AccountState;
@@ -330,10 +335,11 @@ export class Executor {
     if (fork >= Fork.Shanghai) for (const w of block.withdrawals ?? []) engine.credit(w.address, w.amount * GWEI);
 
     const overlay = engine.readOverlay();
-    const post = applyDiff(system ? applyDiff(state, system) : state, overlay);
-    const diff = diffOf(state, post, system ? [...system.accounts.keys(), ...overlay.accounts.keys()] : overlay.accounts.keys());
+    // The system call's writes were moved to the base state: its accounts are the transactions' pre-state.
+    const below = system ? applyDiff(state, system) : state;
+    const diff = blockDiff(state, below, overlay, system);
     let stateRoot: Uint8Array | undefined;
-    if (fullState) stateRoot = worldStateRoot(post);
+    if (fullState) stateRoot = worldStateRoot(applyDiff(below, overlay));
     const bloom = orBlooms(receipts.map((r) => r.logsBloom));
     const rr = fork >= Fork.Byzantium ? computeReceiptsRoot(receipts) : undefined;
     if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
@@ -588,23 +594,63 @@ export class Executor {
   }
 }
 
-function diffOf(pre: WorldState, post: WorldState, touched: Iterable<string>): AccountChange[] {
+/**
+ * The block's state changes against `pre`, from the final overlay (over `below`, the state the transactions
+ * started from: `pre` plus the system call's writes). Costs what changed, not the state's size: slots are
+ * visited only where the overlay wrote them, or where an account was wiped (self-destruct, creation over
+ * leftover storage) and its earlier slots all went.
+ */
+function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, system?: OverlayDiff): AccountChange[] {
+  const touched = system ? [...new Set([...system.accounts.keys(), ...overlay.accounts.keys()])] : [...overlay.accounts.keys()];
   const out: AccountChange[] = [];
-  for (const addr of [...new Set(touched)].sort()) {
-    const before = pre.get(addr), after = post.get(addr);
-    const slots = new Set<bigint>([...(before?.storage.keys() ?? []), ...(after?.storage.keys() ?? [])]);
-    const storage: AccountChange['storage'] = [];
-    for (const s of [...slots].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const b0 = before?.storage.get(s) ?? 0n, a0 = after?.storage.get(s) ?? 0n;
-      if (b0 !== a0) storage.push({ slot: s, before: b0, after: a0 });
+  touched.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  for (const addr of touched) {
+    const before = pre.get(addr), start = below.get(addr);
+    const a = overlay.accounts.get(addr);
+    let after: AccountState | undefined;
+    let wiped = false;
+    if (!a || a.fieldsUnchanged) after = start;
+    else if (!a.exists) { after = undefined; wiped = true; } else {
+      wiped = a.epoch > 0;
+      after = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: EMPTY_STORAGE };
     }
+    const sys = system?.accounts.get(addr);
+    if (!wiped && !sys && (!a || a.storage.size === 0)) {
+      // fields only (most accounts of most blocks: senders, recipients, the coinbase)
+      if (!before && !after) continue;
+      if (before && after && before.nonce === after.nonce && before.balance === after.balance && bytesEqual(before.code, after.code)) continue;
+      out.push({ address: addr, before, after: after && after !== start ? after : after && { ...after, storage: EMPTY_STORAGE }, storage: [] });
+      continue;
+    }
+    // slot -> [before, after]: the overlay's slots, then (wiped) every earlier slot that is not overwritten
+    const slots = new Map<bigint, bigint>();
+    const valueAfter = (slot: bigint): bigint => {
+      const w = a?.storage.get(slot);
+      if (w !== undefined) return w;
+      return wiped ? 0n : start?.storage.get(slot) ?? 0n;
+    };
+    if (a) for (const slot of a.storage.keys()) slots.set(slot, valueAfter(slot));
+    if (sys) for (const slot of sys.storage.keys()) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
+    if (wiped) {
+      for (const slot of before?.storage.keys() ?? []) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
+      for (const slot of start?.storage.keys() ?? []) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
+    }
+    const storage: AccountChange['storage'] = [];
+    for (const [slot, v] of slots) {
+      const b0 = before?.storage.get(slot) ?? 0n;
+      if (b0 !== v) storage.push({ slot, before: b0, after: v });
+    }
+    storage.sort((x, y) => (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0));
+    if (!before && !after) continue;
     const same = before && after && before.nonce === after.nonce && before.balance === after.balance && bytesEqual(before.code, after.code);
     if (same && storage.length === 0) continue;
-    if (!before && !after) continue;
-    out.push({ address: addr, before, after, storage });
+    out.push({ address: addr, before, after: after && after !== start ? after : after && { ...after, storage: EMPTY_STORAGE }, storage });
   }
   return out;
 }
+
+/** `after.storage` of a diff entry is not filled in (the changed slots are in `storage`): one shared empty map. */
+const EMPTY_STORAGE: Map<bigint, bigint> = new Map();
 
 /** Creates an executor. With `workers` > 1, blocks run in parallel (Block-STM) on that many threads. */
 export function createExecutor(options: ExecutorOptions = {}): Executor { return new Executor(options); }

@@ -1,7 +1,6 @@
 // Recursive Length Prefix encoding (Yellow Paper appendix B) with a strict, canonical-only decoder:
 // consensus objects have exactly one valid encoding, so anything else must be rejected.
 import { RlpError } from './errors.js';
-import { bigIntToBytes, concatBytes } from './hex.js';
 
 /** Encoder input: byte strings, non-negative integers (minimal big-endian) and nested lists. */
 export type RlpInput = Uint8Array | bigint | number | RlpInput[];
@@ -12,27 +11,84 @@ export type RlpItem = Uint8Array | RlpItem[];
 /** Nesting deeper than this is rejected so hostile input cannot overflow the JS stack. */
 export const RLP_MAX_DEPTH = 1024;
 
-function encodeLength(len: number, offset: number): Uint8Array {
-  if (len < 56) return Uint8Array.of(offset + len);
-  const lenBytes = bigIntToBytes(BigInt(len));
-  const out = new Uint8Array(1 + lenBytes.length);
-  out[0] = offset + 55 + lenBytes.length;
-  out.set(lenBytes, 1);
-  return out;
+// The encoder runs in two passes over the input: measure (collecting the payload length of every list, in
+// order), then write into one buffer of the exact size. The earlier concatenating encoder allocated a buffer
+// per item and list and was most of the cost of receipts roots (10,000 receipts: see bench/README.md).
+
+/** Bytes of the minimal big-endian form of a non-negative integer below 2^53. */
+function byteLen(n: number): number {
+  let k = 0;
+  while (n > 0) { k++; n = Math.floor(n / 256); }
+  return k;
 }
 
-function encodeBytes(b: Uint8Array): Uint8Array {
-  if (b.length === 1 && b[0]! < 0x80) return b.slice();
-  return concatBytes(encodeLength(b.length, 0x80), b);
-}
+const headerLen = (len: number): number => (len < 56 ? 1 : 1 + byteLen(len));
 
-function toBytes(input: bigint | number): Uint8Array {
+function intValue(input: bigint | number): bigint | number {
   if (typeof input === 'number') {
     if (!Number.isSafeInteger(input) || input < 0) throw new RlpError('RLP_INVALID_INPUT', `cannot encode number ${input}`);
-    input = BigInt(input);
+    return input;
   }
   if (input < 0n) throw new RlpError('RLP_INVALID_INPUT', `cannot encode negative bigint ${input}`);
-  return bigIntToBytes(input);
+  return input <= 0x1fffffffffffffn ? Number(input) : input;
+}
+
+function intLen(v: bigint | number): number {
+  if (typeof v === 'number') return v < 0x80 ? 1 : 1 + byteLen(v); // 0 is the empty string 0x80
+  const k = (v.toString(16).length + 1) >> 1;
+  return headerLen(k) + k;
+}
+
+function measure(x: RlpInput, lists: number[]): number {
+  if (x instanceof Uint8Array) return x.length === 1 && x[0]! < 0x80 ? 1 : headerLen(x.length) + x.length;
+  if (Array.isArray(x)) {
+    const i = lists.length;
+    lists.push(0);
+    let n = 0;
+    for (const e of x) n += measure(e, lists);
+    lists[i] = n;
+    return headerLen(n) + n;
+  }
+  if (typeof x === 'bigint' || typeof x === 'number') return intLen(intValue(x));
+  throw new RlpError('RLP_INVALID_INPUT', `cannot encode value of type ${typeof x}`);
+}
+
+interface Cursor { p: number; list: number }
+
+function writeHeader(out: Uint8Array, c: Cursor, len: number, offset: number): void {
+  if (len < 56) { out[c.p++] = offset + len; return; }
+  const k = byteLen(len);
+  out[c.p++] = offset + 55 + k;
+  for (let i = k - 1; i >= 0; i--) { out[c.p + i] = len % 256; len = Math.floor(len / 256); }
+  c.p += k;
+}
+
+function write(x: RlpInput, out: Uint8Array, c: Cursor, lists: number[]): void {
+  if (x instanceof Uint8Array) {
+    if (!(x.length === 1 && x[0]! < 0x80)) writeHeader(out, c, x.length, 0x80);
+    out.set(x, c.p);
+    c.p += x.length;
+  } else if (Array.isArray(x)) {
+    writeHeader(out, c, lists[c.list++]!, 0xc0);
+    for (const e of x) write(e, out, c, lists);
+  } else {
+    const v = intValue(x as bigint | number);
+    if (typeof v === 'number') {
+      if (v === 0) { out[c.p++] = 0x80; return; }
+      if (v < 0x80) { out[c.p++] = v; return; }
+      let n = v;
+      const k = byteLen(n);
+      out[c.p++] = 0x80 + k;
+      for (let i = k - 1; i >= 0; i--) { out[c.p + i] = n % 256; n = Math.floor(n / 256); }
+      c.p += k;
+    } else {
+      let n = v;
+      const k = (n.toString(16).length + 1) >> 1;
+      if (k < 56) out[c.p++] = 0x80 + k; else writeHeader(out, c, k, 0x80);
+      for (let i = k - 1; i >= 0; i--) { out[c.p + i] = Number(n & 0xffn); n >>= 8n; }
+      c.p += k;
+    }
+  }
 }
 
 /**
@@ -41,15 +97,10 @@ function toBytes(input: bigint | number): Uint8Array {
  * @throws RlpError on negative or non-integer numbers
  */
 export function rlpEncode(input: RlpInput): Uint8Array {
-  if (input instanceof Uint8Array) return encodeBytes(input);
-  if (Array.isArray(input)) {
-    const parts = input.map(rlpEncode);
-    let len = 0;
-    for (const p of parts) len += p.length;
-    return concatBytes(encodeLength(len, 0xc0), ...parts);
-  }
-  if (typeof input === 'bigint' || typeof input === 'number') return encodeBytes(toBytes(input));
-  throw new RlpError('RLP_INVALID_INPUT', `cannot encode value of type ${typeof input}`);
+  const lists: number[] = [];
+  const out = new Uint8Array(measure(input, lists));
+  write(input, out, { p: 0, list: 0 }, lists);
+  return out;
 }
 
 /**

@@ -174,6 +174,11 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
   }
 }
 function readWord(dv: DataView, p: number): bigint {
+  // most words (balances, slots, values) fit 53 bits: one Number read and one BigInt, no BigInt shifts
+  const lo = dv.getUint32(p, true), hi = dv.getUint32(p + 4, true);
+  if (hi < 0x200000 && dv.getUint32(p + 8, true) === 0 && dv.getUint32(p + 12, true) === 0 && dv.getBigUint64(p + 16, true) === 0n && dv.getBigUint64(p + 24, true) === 0n) {
+    return BigInt(hi * 0x100000000 + lo);
+  }
   let v = 0n;
   for (let i = 3; i >= 0; i--) v = (v << 64n) | dv.getBigUint64(p + i * 8, true);
   return v;
@@ -534,25 +539,34 @@ export class Engine {
     const dv = this.dv();
     const u8 = this.u8();
     const accounts = new Map<string, OverlayAccount>();
+    // code entries repeat (every EOA shares the empty one): one copy of each code and hash per call
+    const codes = new Map<number, { code: Uint8Array; hash: Uint8Array }>();
+    const codeOf = (entry: number) => {
+      let c = codes.get(entry);
+      if (!c) {
+        const ptr = dv.getUint32(entry + abi.C_PTR, true), len = dv.getUint32(entry + abi.C_LEN, true);
+        c = { code: len === 0 ? EMPTY : u8.slice(ptr, ptr + len), hash: u8.slice(entry + abi.C_HASH, entry + abi.C_HASH + 32) };
+        codes.set(entry, c);
+      }
+      return c;
+    };
     const acctTd = this.desc + abi.WD_OV_ACCT;
     scanTable(dv, acctTd, abi, (r) => {
-      const addr = hex(u8.subarray(r + abi.A_ADDR, r + abi.A_ADDR + 20));
+      const addr = hex(u8, r + abi.A_ADDR, 20);
       const exists = (dv.getUint32(r + abi.A_FLAGS, true) & abi.AF_EXISTS) !== 0;
-      const codeEntry = dv.getUint32(r + abi.A_CODE, true);
-      const codePtr = dv.getUint32(codeEntry + abi.C_PTR, true);
-      const codeLen = dv.getUint32(codeEntry + abi.C_LEN, true);
+      const c = codeOf(dv.getUint32(r + abi.A_CODE, true));
       accounts.set(addr, {
         exists,
         nonce: dv.getBigUint64(r + abi.A_NONCE, true),
         balance: readWord(dv, r + abi.A_BALANCE),
-        codeHash: u8.slice(codeEntry + abi.C_HASH, codeEntry + abi.C_HASH + 32),
-        code: u8.slice(codePtr, codePtr + codeLen),
+        codeHash: c.hash,
+        code: c.code,
         epoch: dv.getUint32(r + abi.A_EPOCH, true),
         storage: new Map(),
       });
     });
     scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
-      const addr = hex(u8.subarray(r + abi.S_ADDR, r + abi.S_ADDR + 20));
+      const addr = hex(u8, r + abi.S_ADDR, 20);
       const a = accounts.get(addr);
       const epoch = dv.getUint32(r + abi.S_EPOCH, true);
       if (a === undefined) {
@@ -595,15 +609,23 @@ function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void
   }
 }
 
-function hex(b: Uint8Array): string {
+const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** 0x-hex of `len` bytes at `p` (or of all of `b`). */
+function hex(b: Uint8Array, p = 0, len = b.length - p): string {
   let s = '0x';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
+  for (let i = p; i < p + len; i++) s += HEX2[b[i]];
   return s;
 }
 
 function writeAddr(u8: Uint8Array, p: number, addrHex: string): void {
-  const h = addrHex.startsWith('0x') ? addrHex.slice(2) : addrHex;
-  for (let i = 0; i < 20; i++) u8[p + i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
+  const o = addrHex.startsWith('0x') ? 2 : 0;
+  for (let i = 0; i < 20; i++) u8[p + i] = (nibble(addrHex.charCodeAt(o + 2 * i)) << 4) | nibble(addrHex.charCodeAt(o + 2 * i + 1));
+}
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  throw new ParevmError('BAD_ADDRESS', `not a hex address digit: ${String.fromCharCode(c)}`);
 }
 
 /** Applies an overlay diff to a copy of `pre`, giving the post-state. */
