@@ -18,7 +18,7 @@ import { worldStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import type { BlockTask, WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, type BlockTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 
@@ -55,6 +55,12 @@ export interface ExecutorOptions {
   debugTrapTx?: number;
   /** Parallel runs: report the observed dependency graph in `stats.dependencies` (costs ~1 us per transaction). */
   dependencyGraph?: boolean;
+  /**
+   * When a parallel block re-executes more than `ratio` (default 0.25) of at least `minExecutions` (default
+   * max(32, 8 x workers)) incarnations, stop it and run the rest sequentially from the first transaction that
+   * is not committed (stats.sequentialFrom). `false` never does.
+   */
+  bail?: false | { minExecutions?: number; ratio?: number };
 }
 
 /** What to execute. */
@@ -124,6 +130,8 @@ export interface BlockStats {
   aborts: number;
   /** Times a transaction waited for another (it read an ESTIMATE). */
   dependencyWaits: number;
+  /** Parallel runs that bailed out (too many re-executions): the first transaction run sequentially. */
+  sequentialFrom?: number;
   /** Senders recovered from signatures (ms.senders is their time, with the stateless transaction checks). */
   sendersRecovered: number;
   /** Threads the senders were recovered on (1 = the calling thread). */
@@ -293,7 +301,11 @@ export class Executor {
         if ('fallback' in par) {
           fallback = par.fallback;
           engine.beginBlock(envFor(block, fork, chain, blockHashes)); // an empty overlay for the sequential run
-        } else { results = par.results; mode = 'parallel'; }
+        } else {
+          results = par.results;
+          mode = 'parallel';
+          if (stats.sequentialFrom !== undefined) notes.push(`too many re-executions (${stats.aborts + stats.dependencyWaits} of ${stats.executions - (txs.length - stats.sequentialFrom)} incarnations): transactions ${stats.sequentialFrom}..${txs.length - 1} ran sequentially`);
+        }
       }
       if (fallback) notes.push(`ran sequentially: ${fallback}`);
     }
@@ -535,7 +547,8 @@ export class Executor {
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     const pool = await this.poolFor(L.workers);
-    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx };
+    const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
+    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, bail };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
     try {
@@ -552,13 +565,20 @@ export class Executor {
     if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };
     const tFin = performance.now();
     const s = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
-    if (!s.done()) return { fallback: 'the scheduler did not finish' };
     engine.fns.parallelAttach(L.mvDesc, txio, 0, 0); // the coordinator reads the block's records from here on
-    if (!engine.fns.finalizeBlock(n)) return { fallback: 'the block overlay is full' };
+    // Bailed out (too many re-executions): the committed prefix is the executed transactions that still
+    // validate, in order (each reads only versions of the ones before it, all final); the rest runs here.
+    let committed = n;
+    const bailed = Atomics.load(new Int32Array(engine.memory.buffer), haltWord >> 2) === HALT_BAIL;
+    if (bailed) {
+      committed = 0;
+      while (committed < n && s.status(committed).status === 'executed' && engine.fns.validateTx(committed)) committed++;
+    } else if (!s.done()) return { fallback: 'the scheduler did not finish' };
+    if (!engine.fns.finalizeBlock(committed)) return { fallback: 'the block overlay is full' };
     const c = s.counters();
     stats.workers = L.workers;
-    stats.executions = c.executions;
-    stats.reexecutions = c.executions - n;
+    stats.executions = c.executions + (n - committed);
+    stats.reexecutions = stats.executions - n;
     stats.validations = c.validations;
     stats.aborts = c.aborts;
     stats.dependencyWaits = c.dependencies;
@@ -566,7 +586,7 @@ export class Executor {
     const deps: Record<number, number[]> = {};
     const scratchPtr = engine.staging;
     const maxDeps = 8192; // the staging buffer holds 16,384 u32s; more than this per transaction is cut off
-    for (let i = 0; this.options.dependencyGraph && i < n; i++) {
+    for (let i = 0; this.options.dependencyGraph && i < committed; i++) {
       const k = engine.fns.txDependencies(i, scratchPtr, maxDeps);
       if (k === 0) continue;
       const set = new Set(new Uint32Array(engine.memory.buffer, scratchPtr, k));
@@ -576,9 +596,18 @@ export class Executor {
     const tRes = performance.now();
     const dv = engine.dv();
     const out: TxResult[] = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < committed; i++) {
       const r = results + i * abi.R_SIZE;
       out.push(engine.readResult(r, dv.getInt32(r + abi.R_STATUS, true)));
+    }
+    if (bailed) {
+      // the rest in order on this thread, over the overlay that now holds the committed prefix
+      stats.sequentialFrom = committed;
+      for (let i = committed; i < n; i++) {
+        const r = engine.runTx(table[i * 2], table[i * 2 + 1]);
+        out.push(r);
+        if (!r.valid) break;
+      }
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms');
     return { results: out };

@@ -324,30 +324,44 @@ function ovAccount(addr: usize): usize {
   return o;
 }
 
-/** Writes the last version of every location (as of the end of the block, transaction n) to the overlay. */
+/**
+ * Writes every location's value as of transaction n (the last version below n: n = the block's size at its
+ * end, or the length of a committed prefix when the rest of the block runs sequentially) to the overlay.
+ * Locations without a version below n keep their base value and get no overlay record. False when the
+ * overlay is full, or a version below n is an ESTIMATE (the prefix was not committed).
+ */
 export function finalizeToOverlay(n: u32): bool {
   const cap = mvCapacity();
+  const val = tmp2;
   for (let i: u32 = 0; i < cap; i++) {
     const e = mvEntryAt(i);
     if (e == 0) continue;
     const kind = load<u32>(e + L_KIND);
     const addr = e + L_ADDR;
+    if (kind == K_BAL) {
+      if (isCoinbase(addr)) continue; // below, with the fees
+      const st = mvResolveEntry(e, K_BAL, n, val);
+      if (st == RESOLVE_BASE) continue;
+      if (st == RESOLVE_BLOCKED) return false;
+      const o = ovAccount(addr);
+      if (o == 0) return false;
+      memory.copy(o + A_BALANCE, val, 32);
+      if (!finishBalance(st, addr, n, o + A_BALANCE)) return false;
+      continue;
+    }
+    const st = mvResolveEntry(e, kind, n, val);
+    if (st == RESOLVE_BASE) continue;
+    if (st == RESOLVE_BLOCKED) return false;
     if (kind == K_SLOT) {
-      const v = <usize>load<u32>(e + L_VERS) + <usize>(load<u32>(e + L_COUNT) - 1) * V_SIZE;
-      if (!commitStorage(addr, e + L_SLOT, v + V_VALUE, load<u32>(v + V_EPOCH))) return false;
+      if (!commitStorage(addr, e + L_SLOT, val, resolvedEpoch)) return false;
       continue;
     }
     const o = ovAccount(addr);
     if (o == 0) return false;
-    if (kind == K_INFO) {
-      const v = <usize>load<u32>(e + L_VERS) + <usize>(load<u32>(e + L_COUNT) - 1) * V_SIZE + V_VALUE;
-      store<u32>(o + A_FLAGS, load<u32>(v + I_FLAGS));
-      store<u64>(o + A_NONCE, load<u64>(v + I_NONCE));
-      store<u32>(o + A_CODE, load<u32>(v + I_CODE));
-      store<u32>(o + A_EPOCH, load<u32>(v + I_EPOCH));
-    } else if (!isCoinbase(addr)) {
-      finishBalance(mvResolveEntry(e, K_BAL, n, o + A_BALANCE), addr, n, o + A_BALANCE);
-    }
+    store<u32>(o + A_FLAGS, load<u32>(val + I_FLAGS));
+    store<u64>(o + A_NONCE, load<u64>(val + I_NONCE));
+    store<u32>(o + A_CODE, load<u32>(val + I_CODE));
+    store<u32>(o + A_EPOCH, load<u32>(val + I_EPOCH));
   }
   // The coinbase: its versions plus every fee (lazy beneficiary), whether or not a transaction touched it.
   const cb = env + ENV_COINBASE;

@@ -25,7 +25,16 @@ export interface BlockTask {
   chaos?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
   trapTx?: number;
+  /**
+   * Stop the block (halt word HALT_BAIL) once at least `minExecutions` incarnations ran and more than `ratio`
+   * of them were re-executions: a block that conflicts this much runs faster sequentially, and the
+   * coordinator finishes it so from the first transaction that is not committed.
+   */
+  bail?: { minExecutions: number; ratio: number };
 }
+
+/** Halt word: a worker saw too many re-executions (see BlockTask.bail). */
+export const HALT_BAIL = 2;
 
 /** What a worker reports for a block. */
 export interface WorkerReport { worker: number; fatal: number; executions: number; validations: number; ms: number }
@@ -91,6 +100,25 @@ export default function run(t: BlockTask | SendersTask): WorkerReport | { recove
   return 'kind' in t && t.kind === 'senders' ? recoverSenders(t) : runBlock(t as BlockTask);
 }
 
+// The last window of incarnations this worker looked at (block totals when the window started).
+let winExecutions = 0, winReexecutions = 0;
+
+/**
+ * Whether the block re-executes too much to go on in parallel, judged over windows of `minExecutions`
+ * incarnations (block totals): a block often starts without conflicts while one worker runs ahead alone, so
+ * a ratio over the whole block so far would notice a chain only late. Checked after each abort or suspension.
+ */
+function bailOut(sched: Scheduler, b: { minExecutions: number; ratio: number }): boolean {
+  const c = sched.counters();
+  const re = c.aborts + c.dependencies;
+  const e = c.executions - winExecutions;
+  if (e < b.minExecutions) return false;
+  const bail = re - winReexecutions > b.ratio * e;
+  winExecutions = c.executions;
+  winReexecutions = re;
+  return bail;
+}
+
 /** The Block-STM worker loop for one block. */
 export function runBlock(t: BlockTask): WorkerReport {
   const t0 = performance.now();
@@ -106,6 +134,8 @@ export function runBlock(t: BlockTask): WorkerReport {
   const table = new Uint32Array(buf, t.txTable, t.n * 2);
   let task: Task = null;
   let executions = 0, validations = 0, fatal = 0;
+  winExecutions = 0;
+  winReexecutions = 0;
   while (!sched.done()) {
     if (Atomics.load(words, halt) !== 0) break;
     if (task === null) task = sched.nextTask();
@@ -118,6 +148,7 @@ export function runBlock(t: BlockTask): WorkerReport {
       if (st === ST_BLOCKED) {
         // Wait for the writer of the ESTIMATE; if it already finished, run again at once.
         task = sched.addDependency(txIdx, fns.blockingTx()) ? null : task;
+        if (task === null && t.bail && bailOut(sched, t.bail)) { Atomics.store(words, halt, HALT_BAIL); break; }
         continue;
       }
       if (st >= 0x60) { fatal = st; Atomics.store(words, halt, st); break; }
@@ -128,6 +159,7 @@ export function runBlock(t: BlockTask): WorkerReport {
       const aborted = !valid && sched.tryValidationAbort(txIdx, incarnation);
       if (aborted) fns.abortTx(txIdx);
       task = sched.finishValidation(txIdx, aborted);
+      if (aborted && t.bail && bailOut(sched, t.bail)) { Atomics.store(words, halt, HALT_BAIL); break; }
     }
   }
   return { worker: index, fatal, executions, validations, ms: performance.now() - t0 };
