@@ -18,7 +18,7 @@ import { worldStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import { HALT_BAIL, type BlockTask, type WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, attachWorker, workerLoop, recoverSenders as recoverSendersHere, type BlockTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 
@@ -47,12 +47,23 @@ export interface ExecutorOptions {
   verifySenders?: boolean;
   /** Run a block in parallel even when it has fewer than 2 transactions per worker (tests). */
   alwaysParallel?: boolean;
-  /** A pool of threads to use instead of piscina (browsers: Web Workers). */
+  /**
+   * A pool of threads to use instead of piscina (browsers: Web Workers). It must have `workers - 1` threads
+   * (or `workers` with coordinatorWorks: false).
+   */
   pool?: WorkerPool;
+  /**
+   * The calling thread works too (default true): a block runs on it and `workers - 1` pool threads. On 2
+   * cores this keeps the thread count at the core count. It never sleeps in Atomics.wait (it yields to its
+   * event loop instead), so a browser's main thread may take part as well. false: `workers` pool threads.
+   */
+  coordinatorWorks?: boolean;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
   /** Debug: make the engine trap when it executes this transaction (failure tests). */
   debugTrapTx?: number;
+  /** Debug: a pool thread that is to execute this transaction or a later one ends itself (failure tests). */
+  debugExitTx?: number;
   /** Parallel runs: report the observed dependency graph in `stats.dependencies` (costs ~1 us per transaction). */
   dependencyGraph?: boolean;
   /**
@@ -195,8 +206,12 @@ export class Executor {
 
   constructor(options: ExecutorOptions = {}) { this.options = options; }
 
-  /** Worker threads this executor uses for parallel blocks (1 = sequential only). */
+  /** Worker threads this executor uses for parallel blocks (1 = sequential only), the calling thread included. */
   get workers(): number { return Math.max(1, this.options.workers ?? 1); }
+
+  /** Whether the calling thread is one of the workers (the default), so that the pool has workers - 1 threads. */
+  private get coordinatorWorks(): boolean { return this.options.coordinatorWorks !== false; }
+  private get poolSize(): number { return this.coordinatorWorks ? this.workers - 1 : this.workers; }
 
   private engineFor(state: WorldState, txs: number): Engine {
     let slots = 0;
@@ -492,10 +507,12 @@ export class Executor {
       put(tx.s, p + 64);
       u8[p + 96] = tx.yParity;
     });
-    const pool = await this.poolFor(this.workers);
+    const pool = await this.poolFor(this.poolSize);
     const task: SendersTask = { kind: 'senders', buffer, n: which.length };
     try {
-      await pool.runOnAll(Array.from({ length: pool.size }, () => task));
+      const running = pool.runOnAll(Array.from({ length: pool.size }, () => task));
+      if (this.coordinatorWorks) recoverSendersHere(task); // this thread takes chunks too
+      await running;
     } catch (e) {
       await this.pool?.close().catch(() => undefined);
       this.pool = undefined;
@@ -546,20 +563,48 @@ export class Executor {
     engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
-    const pool = await this.poolFor(L.workers);
+    const pool = await this.poolFor(this.poolSize);
     const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
-    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, bail };
+    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
+    const halt = () => Atomics.store(new Int32Array(engine.memory.buffer), haltWord >> 2, 1);
+    const running = pool.runOnAll<WorkerReport>(Array.from({ length: pool.size }, () => task));
+    let settled = false;
+    running.then(() => { settled = true; }, () => { settled = true; });
+    let own: WorkerReport | undefined;
+    if (this.coordinatorWorks) {
+      // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
+      // while there are any, yields to its event loop when there are none, and comes back until the block
+      // is done or halted, or a pool thread ended.
+      const s0 = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
+      const words = new Int32Array(engine.memory.buffer);
+      try {
+        attachWorker(engine.fns, L.workers - 1, task);
+        for (;;) {
+          const r = workerLoop(engine.fns, L.workers - 1, task, false);
+          own = own ? { ...own, executions: own.executions + r.executions, validations: own.validations + r.validations, fatal: r.fatal || own.fatal } : r;
+          if (s0.done() || Atomics.load(words, haltWord >> 2) !== 0 || settled) break;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      } catch (e) {
+        halt();
+        await running.catch(() => undefined);
+        this.engine = undefined; // a trapped instance is not trusted again
+        if (e instanceof WebAssembly.RuntimeError) throw new BlockError('ENGINE_TRAP', `the engine trapped: ${e.message}`);
+        throw e;
+      }
+    }
     try {
-      reports = await pool.runOnAll<WorkerReport>(Array.from({ length: L.workers }, () => task));
+      reports = await running;
     } catch (e) {
-      Atomics.store(new Int32Array(engine.memory.buffer), haltWord >> 2, 1);
+      halt();
       await this.pool?.close().catch(() => undefined);
       this.pool = undefined;
       this.engine = undefined; // its memory may hold a half-run block: start afresh next time
       throw new BlockError('WORKER_FAILED', `a worker thread failed: ${(e as Error).message}`);
     }
+    if (own) reports = [...reports, own];
     if (process.env.PAREVM_DEBUG) console.error('[parevm] workers', JSON.stringify(reports), 'write', (tw - t0w).toFixed(1), 'init', (tDispatch - tw).toFixed(1), 'dispatch+run', (performance.now() - tDispatch).toFixed(1), 'ms');
     const fatal = reports.find((r) => r.fatal !== 0);
     if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };

@@ -19,7 +19,7 @@ function transfers(n: number): { block: Block; state: WorldState } {
       from: bytes(0xaa, i),
     });
   }
-  const block: Block = { header: { number: 1n, timestamp: 1n, miner: bytes(0xcc, 0), gasLimit: 30_000_000n, difficulty: 0n, mixHash: new Uint8Array(32), baseFeePerGas: 0n }, transactions, uncles: [] };
+  const block: Block = { header: { number: 1n, timestamp: 1n, miner: bytes(0xcc, 0), gasLimit: 60_000_000n, difficulty: 0n, mixHash: new Uint8Array(32), baseFeePerGas: 0n }, transactions, uncles: [] };
   return { block, state };
 }
 
@@ -38,6 +38,27 @@ for (const workers of [1, 2]) {
     assert.is(r.gasUsed, 20n * 21000n);
     assert.is(r.mode, workers === 1 ? 'sequential' : 'parallel');
     await bad.close();
+  });
+}
+
+for (const workers of [2, 3]) {
+  test(`a pool thread that dies (${workers} workers) is WORKER_FAILED, and the executor runs the next block`, async () => {
+    const { block, state } = transfers(2000);
+    const ex = createExecutor({ workers, alwaysParallel: true, bail: false });
+    try {
+      await ex.execute({ block, state, fork: Fork.Cancun }); // the pool threads are up and warm
+      // a pool thread ends itself on its first execution (the calling thread, also a worker, never does)
+      ex.options.debugExitTx = 0;
+      let err: unknown;
+      try { await ex.execute({ block, state, fork: Fork.Cancun }); } catch (e) { err = e; }
+      assert.ok(err instanceof BlockError, `expected a BlockError, got ${String(err)}`);
+      assert.is((err as BlockError).code, 'WORKER_FAILED');
+      ex.options.debugExitTx = undefined;
+      const r = await ex.execute({ block, state, fork: Fork.Cancun });
+      assert.is(r.receipts.length, 2000);
+      assert.is(r.gasUsed, 2000n * 21000n);
+      assert.is(r.mode, 'parallel');
+    } finally { await ex.close(); }
   });
 }
 

@@ -25,6 +25,8 @@ export interface BlockTask {
   chaos?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
   trapTx?: number;
+  /** Debug: a pool thread that is to execute this transaction or a later one ends itself (failure tests: a dying worker). */
+  exitTx?: number;
   /**
    * Stop the block (halt word HALT_BAIL) once at least `minExecutions` incarnations ran and more than `ratio`
    * of them were re-executions: a block that conflicts this much runs faster sequentially, and the
@@ -119,13 +121,35 @@ function bailOut(sched: Scheduler, b: { minExecutions: number; ratio: number }):
   return bail;
 }
 
-/** The Block-STM worker loop for one block. */
+/** The Block-STM worker loop for one block (a pool thread: instantiates the engine on first use). */
 export function runBlock(t: BlockTask): WorkerReport {
-  const t0 = performance.now();
   const { fns, index } = instantiate(t);
+  attachWorker(fns, index, t);
+  return workerLoop(fns, index, t, true);
+}
+
+/**
+ * Attaches an engine instance to a block as worker slot `index` (its output area, the block's shared
+ * regions and environment). Once per block and thread: attaching again would reuse the output area that
+ * holds this slot's read and write sets.
+ */
+export function attachWorker(fns: EngineExports, index: number, t: BlockTask): void {
   const L = t.layout;
   fns.parallelAttach(L.mvDesc, t.txio, L.workerOuts[index], L.workerOutBytes);
   fns.useEnv(L.envPtr);
+  winExecutions = 0;
+  winReexecutions = 0;
+}
+
+/**
+ * The Block-STM worker loop over an instance attached as worker slot `index` (attachWorker). `canBlock` =
+ * false is the coordinator thread taking part: it never sleeps in Atomics.wait and returns as soon as no task
+ * is available after a short poll, so that its event loop can run (and notice a pool thread that died: a dead
+ * thread's claimed task is never finished, and a sleeping coordinator would wait for it forever); it may
+ * call again after yielding.
+ */
+export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canBlock: boolean): WorkerReport {
+  const t0 = performance.now();
   const buf = t.memory.buffer as unknown as SharedArrayBuffer;
   const sched = new Scheduler(buf, t.sched, t.n);
   if (t.chaos) sched.chaos = () => { const k = Math.random() * 200; for (let i = 0; i < k; i++) Math.sqrt(i); };
@@ -133,17 +157,21 @@ export function runBlock(t: BlockTask): WorkerReport {
   const halt = t.haltWord >> 2;
   const table = new Uint32Array(buf, t.txTable, t.n * 2);
   let task: Task = null;
-  let executions = 0, validations = 0, fatal = 0;
-  winExecutions = 0;
-  winReexecutions = 0;
+  let executions = 0, validations = 0, fatal = 0, misses = 0;
   while (!sched.done()) {
     if (Atomics.load(words, halt) !== 0) break;
     if (task === null) task = sched.nextTask();
-    if (task === null) { sched.idle(true); continue; }
+    if (task === null) {
+      if (!canBlock && ++misses > COORDINATOR_POLLS) break;
+      sched.idle(canBlock);
+      continue;
+    }
+    misses = 0;
     const txIdx: number = task.version.txIdx, incarnation: number = task.version.incarnation;
     if (task.kind === 'execute') {
       executions++;
       if (txIdx === t.trapTx) fns.debugTrap();
+      if (t.exitTx !== undefined && txIdx >= t.exitTx && canBlock) process.exit(1); // in a worker thread: ends the thread, not the process
       const st = fns.executeIncarnation(txIdx, incarnation, table[txIdx * 2], table[txIdx * 2 + 1]);
       if (st === ST_BLOCKED) {
         // Wait for the writer of the ESTIMATE; if it already finished, run again at once.
@@ -162,5 +190,10 @@ export function runBlock(t: BlockTask): WorkerReport {
       if (aborted && t.bail && bailOut(sched, t.bail)) { Atomics.store(words, halt, HALT_BAIL); break; }
     }
   }
+  // A task in hand when the coordinator leaves (it only leaves with none) or on a halt is void: the block is
+  // abandoned (halt) or finished (done).
   return { worker: index, fatal, executions, validations, ms: performance.now() - t0 };
 }
+
+/** Empty polls (each a short spin) after which the coordinator leaves the loop to the pool threads. */
+const COORDINATOR_POLLS = 4;
