@@ -7,6 +7,7 @@ import { join, dirname, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBlock, parseBlockHashes } from './block.js';
 import { parseState } from './state.js';
+import { jsonRpcProvider } from './rpc-provider.js';
 import { createExecutor, type BlockResult, type Executor } from './executor.js';
 import { MAINNET, singleForkChain, type ChainConfig } from './chain.js';
 import { forkFromName, forkName, type Fork } from './forks.js';
@@ -14,10 +15,12 @@ import { bytesToHex } from './hex.js';
 import { InputError, ParevmError } from './errors.js';
 
 const USAGE = `usage: parevm run <block.json | fixture dir> [--prestate FILE] [--block-hashes FILE] [--fork NAME]
-                  [--chain-id N] [--full-state] [--workers N] [--compare] [--deps] [--verify-senders] [--json]
+                  [--chain-id N] [--full-state] [--workers N] [--compare] [--deps] [--verify-senders] [--rpc URL] [--json]
 --workers N runs the block on N threads (Block-STM); --compare also runs it sequentially, checks that both
 give the same result and prints the speedup; --deps adds the observed dependency graph to --json output;
---verify-senders recovers every sender from its signature (on the worker threads) and checks it against "from".
+--verify-senders recovers every sender from its signature (on the worker threads) and checks it against "from";
+--rpc URL reads the pre-state (and BLOCKHASH ancestors) from a JSON-RPC endpoint at the parent block instead of
+prestate.json (eth_getProof, eth_getCode, eth_getStorageAt, eth_getBlockByNumber, batched).
 A fixture dir holds block.json and prestate.json; block_hashes.json and index.json (fork, chainId,
 stateRootCheckable) are read from it or its parent when present.`;
 
@@ -27,7 +30,7 @@ function readJson(file: string): unknown {
   try { return JSON.parse(text); } catch (e) { throw new InputError(`malformed JSON: ${(e as Error).message}`, { file }); }
 }
 
-interface RunArgs { executor?: Executor; compare?: boolean; deps?: boolean; verifySenders?: boolean; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
+interface RunArgs { executor?: Executor; compare?: boolean; deps?: boolean; verifySenders?: boolean; rpc?: string; target: string; prestate?: string; blockHashes?: string; fork?: string; chainId?: bigint; fullState?: boolean; workers: number; json: boolean }
 
 function parseArgs(argv: string[]): RunArgs {
   const a: RunArgs = { target: '', workers: 1, json: false };
@@ -44,6 +47,7 @@ function parseArgs(argv: string[]): RunArgs {
     else if (x === '--compare') a.compare = true;
     else if (x === '--deps') a.deps = true;
     else if (x === '--verify-senders') a.verifySenders = true;
+    else if (x === '--rpc') a.rpc = val();
     else if (x.startsWith('--')) throw new InputError(`unknown option ${x}`);
     else a.target = x;
   }
@@ -57,9 +61,10 @@ export async function runFromFiles(args: RunArgs): Promise<{ result: BlockResult
   let dir = dirname(blockFile);
   if (existsSync(blockFile) && statSync(blockFile).isDirectory()) { dir = blockFile; blockFile = join(dir, 'block.json'); }
   const prestateFile = args.prestate ?? join(dir, 'prestate.json');
-  if (!existsSync(prestateFile)) throw new InputError(`no pre-state: ${prestateFile} does not exist (pass --prestate FILE)`, { file: prestateFile });
+  if (!args.rpc && !existsSync(prestateFile)) throw new InputError(`no pre-state: ${prestateFile} does not exist (pass --prestate FILE or --rpc URL)`, { file: prestateFile });
   const block = parseBlock(readJson(blockFile), blockFile);
-  const state = parseState(readJson(prestateFile), { file: prestateFile });
+  const state = args.rpc ? undefined : parseState(readJson(prestateFile), { file: prestateFile });
+  const provider = args.rpc ? jsonRpcProvider(args.rpc, { block: block.header.number > 0n ? block.header.number - 1n : 0n }) : undefined;
   const hashesFile = args.blockHashes ?? [join(dir, 'block_hashes.json'), join(dir, '..', 'block_hashes.json')].find(existsSync);
   const blockHashes = hashesFile ? parseBlockHashes(readJson(hashesFile), hashesFile) : undefined;
   // index.json beside the block's folder (fixture sets) gives the fork, chain id and whether the state is whole
@@ -78,7 +83,7 @@ export async function runFromFiles(args: RunArgs): Promise<{ result: BlockResult
   const ex = args.executor ?? createExecutor({ workers: args.workers, chain, dependencyGraph: args.deps, verifySenders: args.verifySenders });
   if (args.executor) ex.options.chain = chain;
   try {
-    return { result: await ex.execute({ block, state, blockHashes, fork, fullState }), blockFile };
+    return { result: await ex.execute({ block, state, provider, blockHashes, fork, fullState }), blockFile };
   } finally { if (!args.executor) await ex.close(); }
 }
 

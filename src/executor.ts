@@ -4,7 +4,7 @@
 //
 // This version runs sequentially on one engine instance; it is also the oracle the parallel executor is
 // tested against.
-import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff } from './engine/engine.js';
+import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type MissingKey } from './engine/engine.js';
 import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
@@ -163,6 +163,8 @@ const NO_SENDER = new Uint8Array(20);
 const MIN_PARALLEL_SENDERS = 16;
 /** Engine status of a transaction stopped by a read of state that is not loaded (strict mode). */
 const ST_BLOCKED = 0x62;
+/** Discovery on a StateProvider: rounds of independent speculative execution before the sequential pass. */
+const SPECULATIVE_ROUNDS = 8;
 
 /** An error's message without the "(field: x)" suffix (the BlockError adds its own). */
 function reasonOf(e: Error): string {
@@ -405,8 +407,9 @@ export class Executor {
 
   /**
    * Learns a block's pre-state from a provider (see src/provider.ts): prefetch of the keys a block visibly
-   * needs, then one sequential pass in the engine's strict mode that fetches each key a transaction reads and
-   * runs that transaction again. Returns the state fetched, as a prestateTracer-like WorldState.
+   * needs, rounds in which every transaction runs alone on the pre-state and all the keys the round missed are
+   * fetched together, then one sequential pass in the engine's strict mode that fetches each key a
+   * transaction still misses and runs that transaction again. Returns the state fetched, as a prestateTracer-like WorldState.
    */
   private async discover(provider: StateProvider, block: Block, fork: Fork, chain: ChainConfig, txs: ExecTx[], hashes?: Map<bigint, Uint8Array>): Promise<{ state: WorldState; blockHashes: Map<bigint, Uint8Array>; stats: FetchStats }> {
     const t0 = performance.now();
@@ -464,8 +467,24 @@ export class Executor {
         }
         engine.promoteOverlay();
       }
-      let cumulative = 0n, blobGas = 0n;
       const p = engine.inputBase;
+      // Speculative rounds: every transaction alone on the pre-state (an empty overlay each), and all the
+      // keys a round missed fetched together (one JSON-RPC batch), until none misses. Reads that depend on
+      // earlier transactions' writes are left to the sequential pass below.
+      let pending = txs.map((_, i) => i);
+      for (let round = 0; round < SPECULATIVE_ROUNDS && pending.length > 0; round++) {
+        const misses: MissingKey[] = [];
+        const again: number[] = [];
+        for (const i of pending) {
+          engine.fns.beginBlock(engine.envPtr);
+          const res = engine.writeTx(p, txs[i]);
+          if (engine.fns.executeTx(p, res) === ST_BLOCKED) { misses.push(engine.missingKey()); again.push(i); }
+        }
+        await Promise.all(misses.map(load));
+        pending = again;
+      }
+      engine.fns.beginBlock(engine.envPtr);
+      let cumulative = 0n, blobGas = 0n;
       run: for (let i = 0; i < txs.length; i++) {
         for (;;) {
           engine.setBlockGasUsed(cumulative, blobGas);

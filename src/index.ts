@@ -9,7 +9,12 @@
  * @module
  */
 export { createExecutor, Executor, BlockError } from './executor.js';
-export type { ExecutorOptions, ExecuteInput, BlockResult, AccountChange } from './executor.js';
+export type { ExecutorOptions, ExecuteInput, BlockResult, BlockStats, AccountChange } from './executor.js';
+export { StateFetcher, StateProviderError, worldStateProvider } from './provider.js';
+export type { StateProvider, ProvidedAccount, FetchStats } from './provider.js';
+export { jsonRpcProvider } from './rpc-provider.js';
+export type { JsonRpcProviderOptions } from './rpc-provider.js';
+export type { WorkerPool } from './parallel/pool.js';
 export { parseBlock, parseBlockHashes } from './block.js';
 export type { Block, BlockHeader, BlockTx, Withdrawal, UncleHeader } from './block.js';
 export { parseState, worldStateRoot } from './state.js';

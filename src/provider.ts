@@ -4,10 +4,13 @@
 // How a block runs on a provider (src/executor.ts `discover`):
 //   1. prefetch, all at once: senders, recipients, the coinbase, access-list accounts and slots, withdrawal
 //      and uncle addresses, the EIP-4788 contract, and the 256 ancestor hashes BLOCKHASH may ask for;
-//   2. a sequential pass in the engine's strict mode: a read the loaded state cannot answer stops the
-//      transaction at once (no JS/WASM crossing per read of loaded state); the key is fetched, loaded, and the
-//      transaction runs again from its start on the unchanged overlay;
-//   3. the block then runs (in parallel or not) on exactly the state the pass fetched, as on a prestateTracer
+//   2. speculative rounds: every transaction runs alone on the pre-state in the engine's strict mode, where a
+//      read the loaded state cannot answer stops the transaction at once (no JS/WASM crossing per read of
+//      loaded state) and names its key; all the keys of a round are fetched together (one JSON-RPC batch), and
+//      the transactions that missed run again, until none misses (at most 8 rounds);
+//   3. a sequential pass in strict mode for the reads that depend on earlier transactions' writes: a miss is
+//      fetched and the transaction runs again from its start on the unchanged overlay;
+//   4. the block then runs (in parallel or not) on exactly the state the pass fetched, as on a prestateTracer
 //      pre-state. An account absent from it does not exist; a slot absent from it is zero.
 // Concurrent fetches of one key share one request; every result is cached for the block.
 import { ParevmError } from './errors.js';

@@ -9,6 +9,13 @@ import { join } from 'node:path';
 import { createExecutor, BlockError, type Executor, type ExecuteInput, type BlockResult } from '../src/executor.js';
 import { resultFingerprint } from '../src/runners/mainnet.js';
 import { worldStateProvider } from '../src/provider.js';
+import { jsonRpcProvider } from '../src/rpc-provider.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bytesToHex } from '../src/hex.js';
+import { keccak256 } from '../src/keccak.js';
+import { EMPTY_CODE_HASH, storageRoot } from '../src/trie.js';
+import type { WorldState } from '../src/state.js';
 import { parseBlock, parseBlockHashes } from '../src/block.js';
 import { parseState } from '../src/state.js';
 import { forkFromName } from '../src/forks.js';
@@ -93,6 +100,69 @@ test('state and provider together, or neither, is BAD_INPUT', async () => {
   const g = erc20Transfers(2);
   for (const input of [{ block: g.block, fork: g.fork }, { block: g.block, fork: g.fork, state: g.state, provider: worldStateProvider(g.state) }]) {
     try { await seq.execute(input); assert.unreachable(); } catch (e) { assert.is((e as BlockError).code, 'BAD_INPUT'); }
+  }
+});
+
+/** A JSON-RPC endpoint serving a pre-state (eth_getProof, eth_getCode, eth_getStorageAt, eth_getBlockByNumber). */
+async function rpcServer(state: WorldState, hashes: Map<bigint, Uint8Array>): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const q = (n: bigint) => '0x' + n.toString(16);
+  const handle = (c: { id: number; method: string; params: unknown[] }) => {
+    const p = c.params as string[];
+    const a = p[0] ? state.get(String(p[0]).toLowerCase()) : undefined;
+    switch (c.method) {
+      case 'eth_getProof':
+        return a
+          ? { nonce: q(a.nonce), balance: q(a.balance), codeHash: bytesToHex(a.code.length ? keccak256(a.code) : EMPTY_CODE_HASH), storageHash: bytesToHex(storageRoot(a.storage)), accountProof: [], storageProof: [] }
+          : { nonce: '0x0', balance: '0x0', codeHash: '0x' + '00'.repeat(32), storageHash: '0x' + '00'.repeat(32), accountProof: [], storageProof: [] };
+      case 'eth_getCode': return bytesToHex(a?.code ?? new Uint8Array(0));
+      case 'eth_getStorageAt': return q(a?.storage.get(BigInt(p[1])) ?? 0n);
+      case 'eth_getBlockByNumber': { const h = hashes.get(BigInt(p[0])); return h ? { hash: bytesToHex(h) } : null; }
+      default: throw new Error(`unknown method ${c.method}`);
+    }
+  };
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      requests++;
+      const calls = JSON.parse(body);
+      const out = (Array.isArray(calls) ? calls : [calls]).map((c) => {
+        try { return { jsonrpc: '2.0', id: c.id, result: handle(c) }; } catch (e) { return { jsonrpc: '2.0', id: c.id, error: { code: -32601, message: (e as Error).message } }; }
+      });
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(Array.isArray(calls) ? out : out[0]));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+test('a JSON-RPC provider (batched requests to a local endpoint) gives the same results', async () => {
+  const g = erc20Transfers(100);
+  const special = specialCases()[0];
+  for (const b of [g, special]) {
+    const hashes = new Map([[b.block.header.number - 1n, new Uint8Array(32).fill(7)]]);
+    const server = await rpcServer(b.state, hashes);
+    try {
+      const want = await seq.execute({ block: b.block, state: b.state, fork: b.fork, blockHashes: hashes });
+      const provider = jsonRpcProvider(server.url, { block: b.block.header.number - 1n });
+      const r = await par.execute({ block: b.block, provider, fork: b.fork });
+      compare(`${b.name} over JSON-RPC`, r, want);
+      // batching: far fewer HTTP requests than calls
+      const s = r.stats.provider!;
+      assert.ok(server.requests() < (s.accounts + s.slots + s.codes + s.blockHashes) / 2, `${server.requests()} requests`);
+    } finally { await server.close(); }
+  }
+});
+
+test('a JSON-RPC endpoint that fails gives STATE_MISSING', async () => {
+  const g = erc20Transfers(10);
+  const provider = jsonRpcProvider('http://127.0.0.1:9', { block: 1n }); // nothing listens on port 9
+  try { await seq.execute({ block: g.block, provider, fork: g.fork }); assert.unreachable(); } catch (e) {
+    assert.instance(e, BlockError);
+    assert.is((e as BlockError).code, 'STATE_MISSING');
   }
 });
 
