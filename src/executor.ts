@@ -173,6 +173,14 @@ function reasonOf(e: Error): string {
 }
 /** Below this many transactions per worker a block runs sequentially (and says so). */
 const MIN_TXS_PER_WORKER = 32;
+/**
+ * ... and below this much gas per worker (the header's gasUsed, else the sum of the gas limits). A parallel
+ * block has ~1 ms of fixed cost here (thread hand-off, table set-up, finalisation) and runs each transaction
+ * ~1.6x slower than the sequential engine does (multi-version reads, validation): at the median sequential
+ * rate of the mainnet fixture blocks (~2,200 Mgas/s) 3M gas per worker is ~2.7 ms of work for 2 workers, about
+ * where that overhead stops eating the whole gain (bench/README.md, entry 16).
+ */
+const MIN_GAS_PER_WORKER = 3_000_000n;
 const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
 const SYSTEM_ADDRESS = hexToBytes('0xfffffffffffffffffffffffffffffffffffffffe');
 
@@ -215,26 +223,41 @@ export class Executor {
   private get coordinatorWorks(): boolean { return this.options.coordinatorWorks !== false; }
   private get poolSize(): number { return this.coordinatorWorks ? this.workers - 1 : this.workers; }
 
-  private engineFor(state: WorldState, txs: number): Engine {
-    let slots = 0;
-    for (const a of state.values()) slots += a.storage.size;
+  private engineFor(state: WorldState, txs: number, gasLimits: bigint): Engine {
+    let slots = 0, codeBytes = 0, codeCount = 0;
+    const seenCode = new Set<Uint8Array>();
+    for (const a of state.values()) {
+      slots += a.storage.size;
+      if (a.code.length > 0 && !seenCode.has(a.code)) { seenCode.add(a.code); codeBytes += a.code.length; codeCount++; }
+    }
     const pow2 = (n: number, min: number) => { let c = min; while (c < n) c *= 2; return c; };
+    // code store: each code with its jumpdest bitmap (len / 8) and ~72 bytes of padding, plus room for the
+    // block's deployments; entries at most 3/4 full
+    const codes = pow2(((codeCount + 1024) * 4) / 3, 1 << 14);
+    const codeHeapBytes = Math.max(64 << 20, Math.ceil((codeBytes * 1.125 + codeCount * 72 + txs * 1024 + (32 << 20)) / (1 << 20)) << 20);
     // Room for the pre-state plus what the block may add, at most 3/4 full.
     const accounts = pow2((state.size + txs * 4) * 2, 1 << 12);
     const wantSlots = pow2((slots + txs * 8) * 2, 1 << 14);
     const workers = this.workers > 1 ? this.workers : 0;
     // a transaction writes about 4 locations (sender INFO and BALANCE, recipient and coinbase BALANCE) plus its slots
-    const mvLocations = pow2(txs * 8 + 1024, 1 << 14);
+    // ... and contract calls touch a location per ~2,000 gas or more (a warm SLOAD is 100, a cold one 2,100;
+    // a Uniswap swap touches ~15 in 156k gas): whichever bound is larger
+    const mvLocations = pow2(Math.max(txs * 8 + 1024, Number(gasLimits) / 2000), 1 << 14);
     const mvHeapBytes = Math.max(64 << 20, txs * 4096);
-    const workerOutBytes = Math.max(32 << 20, Math.ceil((txs * 8192) / Math.max(workers, 1)));
+    // A worker's output area keeps the read and write sets and logs of every incarnation it runs in the block:
+    // measured ~0.2 bytes per gas used on Uniswap swaps (~31 KB per 156k-gas swap), so 0.4 bytes per gas of
+    // the transactions' limits covers re-executions; at most 512 MiB per worker (else the block may fall back).
+    const outPerWorker = Math.min(512 << 20, (Number(gasLimits) * 0.4) / Math.max(workers, 1));
+    const workerOutBytes = Math.ceil(Math.max(32 << 20, (txs * 8192) / Math.max(workers, 1), outPerWorker) / (1 << 20)) << 20;
     const inputBytes = Math.max(64 << 20, txs * 2048);
     const e = this.engine;
     if (e && e.opts.accounts >= accounts && e.opts.slots >= wantSlots && e.opts.workers === workers
+      && e.opts.codes >= codes && e.opts.codeHeapBytes >= codeHeapBytes
       && e.opts.mvLocations >= mvLocations && e.opts.mvHeapBytes >= mvHeapBytes && e.opts.workerOutBytes >= workerOutBytes
       && e.opts.inputBytes >= inputBytes) return e;
     // Parallel blocks need one arena per worker: keep each smaller than the default so that they all fit 4 GiB.
     const arena = workers > 0 ? { arenaBytes: 160 << 20, frameBytes: 48 << 20, evmMemoryBytes: 24 << 20 } : {};
-    this.engine = new Engine({ ...arena, ...this.options.engine, accounts, slots: wantSlots, workers, mvLocations, mvHeapBytes, workerOutBytes, inputBytes });
+    this.engine = new Engine({ ...arena, codes, codeHeapBytes, ...this.options.engine, accounts, slots: wantSlots, workers, mvLocations, mvHeapBytes, workerOutBytes, inputBytes });
     this.engineId = ++engineCounter;
     return this.engine;
   }
@@ -285,7 +308,7 @@ export class Executor {
     if (!state) throw new BlockError('BAD_INPUT', 'no pre-state: give state or provider');
     const fullState = input.fullState && !input.provider;
 
-    const engine = this.engineFor(state, txs.length);
+    const engine = this.engineFor(state, txs.length, txs.reduce((g, t) => g + t.tx.gasLimit, 0n));
     engine.loadState(state);
     engine.beginBlock(envFor(block, fork, chain, blockHashes));
     // EIP-4788: the parent beacon block root into the beacon-roots contract, before the transactions. Its
@@ -312,7 +335,9 @@ export class Executor {
     if (this.workers > 1) {
       // A parallel block costs ~1-3 ms of fixed overhead (thread hand-off, scheduler and table set-up,
       // finalisation): measured on the bundled 48-transaction block, it loses 0.2x to sequential.
-      if (txs.length < this.workers * MIN_TXS_PER_WORKER && !this.options.alwaysParallel) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
+      const gas = block.header.gasUsed ?? txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
+      if (this.options.alwaysParallel) { /* tests: always */ } else if (txs.length < this.workers * MIN_TXS_PER_WORKER) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
+      else if (gas < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers: too little work to gain from parallel execution`;
       else {
         const par = await this.runParallel(engine, txs, stats);
         if ('fallback' in par) {

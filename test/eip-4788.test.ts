@@ -21,7 +21,7 @@ const READER = addrOfInt(0xbeac);
 const ROOT = fromHex('ab'.repeat(16) + 'cd'.repeat(16));
 const TIMESTAMP = 1_710_338_135n;
 
-const acct = (balance: bigint, nonce: bigint, code = new Uint8Array(0), storage = new Map<bigint, bigint>()): AccountState =>
+const acct = (balance: bigint, nonce: bigint, code: Uint8Array = new Uint8Array(0), storage = new Map<bigint, bigint>()): AccountState =>
   ({ balance, nonce, code, storage });
 
 function block(withRoot: boolean) {
