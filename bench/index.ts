@@ -1,26 +1,38 @@
 // Benchmarks: `npm run bench -- <suite> [options]` (the build, then node dist/bench/index.js).
 //
-//   gigagas   synthetic blocks of bench/gen/blocks.ts (pevm's gigagas shapes): 10,000 raw transfers, 5,000 ERC-20
-//             transfers and a 2,000-transaction dependent chain, each run sequentially (workers 1) and in parallel
-//             (--workers N, default 2): a warm-up run of each mode, then --runs (default 5, at least 5) measured
-//             runs of each mode interleaved (seq, par, seq, par, ...). Reports medians of stats.ms.execute (and of
-//             stats.ms.total), tx/s and Mgas/s per mode, speedup and re-executions; every run's result must equal
-//             the sequential warm-up's (resultFingerprint) and every parallel run must really run in parallel.
-//             Options: --raw N --erc20 N --chain N (sizes), --chain-kind erc20|transfer|counter, --only NAME
-//             (substring of the block name), --state-root (compute the state root in every run; off by default).
+//   gigagas   synthetic blocks (bench/gen/): raw transfers, ERC-20 transfers, a dependent chain and Uniswap V3
+//             swaps. --size small (default: 10,000 / 5,000 / 2,000 / 1,000 transactions) or --size gigagas (the
+//             1-gigagas blocks of $PAREVM_SHARED/fixtures/contracts/README.md: 47,620 raw self-transfers,
+//             33,628 ERC-20 self-transfers, 6,413 swaps; the chain stays at 2,000); --raw N --erc20 N --chain N
+//             --uniswap N override a size; --contention X (share in [0, 1], default 0) sends that share of the
+//             raw transfers from one hot sender, of the ERC-20 transfers to one hot recipient, and of the swaps
+//             through one hot pool; --chain-kind erc20|transfer|counter; --only NAME (substring of the block
+//             name); --state-root (compute the state root in every run).
+//   mainnet   every block of $PAREVM_SHARED/fixtures/mainnet (bench/mainnet.ts), or of --dir DIR (e.g. the
+//             anvil-cancun set); --only NAME; --always-parallel.
 //   micro     the interpreter micro-benchmarks of bench/micro.ts (--runs, --scale X, --only NAME).
-//   mainnet   a hook: bench/mainnet.ts, when someone adds it, exporting `runSuite(opts: SuiteOptions):
-//             Promise<SuiteReport>` (see below); until then the suite says it is not available.
 //
-// Common options: --workers N, --runs N, --json FILE (machine info, options and the suite's results).
-// The markdown table goes to stdout, progress to stderr.
+// gigagas and mainnet run each block sequentially (1 worker), in parallel (--workers N, default 2) and on
+// @ethereumjs/vm: one warm-up run per mode, then --runs (default 5, at least 5) measured runs interleaved; see
+// bench/measure.ts. ethereumjs options: --no-ethereumjs, --ethereumjs-runs N (default: as many as parevm, but one
+// cold run for blocks of 100 Mgas or more, --ethereumjs-big-mgas M), --ethereumjs-no-caches.
+//
+// Common options: --workers N, --runs N, --json FILE (machine, options and results), --svg FILE (chart of the
+// block suites). The markdown report goes to stdout; progress (a bar on a terminal) and log lines to stderr.
+// Exit code: 0, 1 when any check disagreed (parallel != sequential, ethereumjs != parevm, header mismatch, a
+// synthetic block that did not run in parallel), 2 on bad options or missing data.
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createExecutor, type BlockResult, type Executor } from '../src/executor.js';
-import { resultFingerprint } from '../src/runners/mainnet.js';
+import { START_MACHINE, machineInfo, machineLine, numOpt, opt, shareOpt } from './common.js';
 import { rawTransfers, erc20Transfers, dependentChain, type ChainKind, type GeneratedBlock } from './gen/blocks.js';
+import { uniswapSwaps, UNISWAP_GIGAGAS_SWAPS } from './gen/uniswap.js';
+import type { BlockBenchResult } from './measure.js';
+import { resultsMarkdown } from './report.js';
+import { ethereumjsPolicy, runBlocks } from './run-blocks.js';
+import { benchChartSvg } from './svg.js';
+
+export { machineInfo, machineLine };
 
 /** What every suite gets. */
 export interface SuiteOptions {
@@ -40,177 +52,79 @@ export interface SuiteReport {
   results: unknown[];
   /** Suite-specific settings worth recording in the JSON. */
   settings?: Record<string, unknown>;
+  /** Per-block results of the block suites (the --svg chart and the exit code use them). */
+  blocks?: BlockBenchResult[];
 }
 
 export type Suite = (opts: SuiteOptions) => Promise<SuiteReport>;
 
-const suites = new Map<string, { describe: string; run: Suite }>();
+/** The per-block result of the gigagas suite (kept for compatibility: the gigagas and mainnet suites share it). */
+export type GigagasResult = BlockBenchResult;
 
-/** Adds a suite (for hooks; the built-in ones are registered below). */
-export function registerSuite(name: string, describe: string, run: Suite): void { suites.set(name, { describe, run }); }
+const suites = new Map<string, { describe: string; run: Suite; options?: string[] }>();
 
-export function machineInfo() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, availableParallelism: os.availableParallelism?.() ?? cpus.length,
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, v8: process.versions.v8,
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
-  };
-}
+/**
+ * Adds a suite (for hooks; the built-in ones are registered below). `options`: the suite's own command-line
+ * options (`--name`); when given, any other option is refused (the common ones are always accepted).
+ */
+export function registerSuite(name: string, describe: string, run: Suite, options?: string[]): void { suites.set(name, { describe, run, options }); }
 
-/** Taken when the module loads, i.e. before any suite runs (the load average is the one at the start). */
-const START_MACHINE = machineInfo();
-
-function machineLine(): string {
-  const m = START_MACHINE;
-  return `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (load average at start ${m.loadavg.join(' ')})`;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-};
-
-/** Value of `--name V` in argv (undefined when absent). */
-function opt(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  if (i < 0) return undefined;
-  const v = argv[i + 1];
-  if (v === undefined || v.startsWith('--')) throw new Error(`${name} needs a value`);
-  return v;
-}
-const numOpt = (argv: string[], name: string, dflt: number): number => {
-  const v = opt(argv, name);
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name}: expected a positive number, got ${v}`);
-  return n;
-};
+const COMMON_OPTIONS = ['--workers', '--runs', '--json', '--svg'];
+const ETHEREUMJS_OPTIONS = ['--no-ethereumjs', '--ethereumjs-runs', '--ethereumjs-big-mgas', '--ethereumjs-no-caches'];
 
 // ---------------------------------------------------------------------------------------------------------------
 // gigagas
 
-export interface GigagasResult {
-  block: string;
-  description: string;
-  txs: number;
-  gasUsed: number;
-  workers: number;
-  runs: number;
-  /** Medians of stats.ms.execute. */
-  sequentialMs: number;
-  parallelMs: number;
-  speedup: number;
-  /** Medians of stats.ms.total (sender handling, state load, execution, finalization). */
-  sequentialTotalMs: number;
-  parallelTotalMs: number;
-  totalSpeedup: number;
-  sequentialTxPerSec: number;
-  parallelTxPerSec: number;
-  sequentialMgasPerSec: number;
-  parallelMgasPerSec: number;
-  /** Median re-executions (incarnations beyond the first) per parallel run, and min/max. */
-  reexecutions: number;
-  reexecutionsRange: [number, number];
-  aborts: number;
-  dependencyWaits: number;
-  /** Every run equal to the sequential warm-up, every parallel run in parallel. */
-  match: boolean;
-  fallback?: string;
-  sequentialRunsMs: number[];
-  parallelRunsMs: number[];
-}
+/** Block sizes of `--size`. gigagas: the contracts README's 1-gigagas blocks (the chain is not one of them). */
+export const SIZES = {
+  small: { raw: 10_000, erc20: 5_000, chain: 2_000, uniswap: 1_000, self: false },
+  gigagas: { raw: 47_620, erc20: 33_628, chain: 2_000, uniswap: UNISWAP_GIGAGAS_SWAPS, self: true },
+} as const;
 
 async function gigagas(o: SuiteOptions): Promise<SuiteReport> {
-  const { argv, log, workers } = o;
+  const { argv, workers } = o;
   const runs = Math.max(5, o.runs ?? 5);
-  const sizes = { raw: numOpt(argv, '--raw', 10_000), erc20: numOpt(argv, '--erc20', 5_000), chain: numOpt(argv, '--chain', 2_000) };
+  const sizeName = opt(argv, '--size') ?? 'small';
+  if (sizeName !== 'small' && sizeName !== 'gigagas') throw new Error(`--size: small or gigagas, not ${sizeName}`);
+  const base = SIZES[sizeName];
+  const sizes = {
+    raw: numOpt(argv, '--raw', base.raw), erc20: numOpt(argv, '--erc20', base.erc20),
+    chain: numOpt(argv, '--chain', base.chain), uniswap: numOpt(argv, '--uniswap', base.uniswap),
+  };
+  const contention = shareOpt(argv, '--contention', 0);
   const chainKind = (opt(argv, '--chain-kind') ?? 'erc20') as ChainKind;
   if (!['erc20', 'transfer', 'counter'].includes(chainKind)) throw new Error(`--chain-kind: erc20, transfer or counter, not ${chainKind}`);
   const only = opt(argv, '--only');
   const fullState = argv.includes('--state-root');
+  const ethereumjs = ethereumjsPolicy(argv);
+  const self = base.self;
   const makers: [string, () => GeneratedBlock][] = [
-    ['raw-transfers', () => rawTransfers(sizes.raw)],
-    ['erc20-transfers', () => erc20Transfers(sizes.erc20)],
+    ['raw-transfers', () => rawTransfers(sizes.raw, { conflict: contention, self })],
+    ['erc20-transfers', () => erc20Transfers(sizes.erc20, { conflict: contention, self })],
     ['dependent-chain', () => dependentChain(sizes.chain, { kind: chainKind })],
+    ['uniswap-swaps', () => uniswapSwaps(sizes.uniswap, { contention })],
   ];
-  const seq = createExecutor({ workers: 1 });
-  const par = createExecutor({ workers });
-  const results: GigagasResult[] = [];
-  try {
-    for (const [name, make] of makers) {
-      if (only && !name.includes(only)) continue;
-      const t0 = performance.now();
+  const sources = makers.filter(([name]) => !only || name.includes(only)).map(([name, make]) => ({
+    name,
+    load: () => {
       const g = make();
-      log(`${g.name}: ${g.description} (generated in ${(performance.now() - t0).toFixed(0)} ms)`);
-      results.push(await measure(g, seq, par, workers, runs, fullState, log));
-    }
-  } finally {
-    await seq.close();
-    await par.close();
-  }
-  const f = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-  const lines = [
-    machineLine(),
-    '',
-    `gigagas: sequential (1 worker) vs parallel (${workers} workers); median of ${runs} interleaved runs per mode after one warm-up run each;`
-      + ` times are stats.ms.execute (transaction execution; the total with sender handling, state load and finalization${fullState ? ' including the state root' : ', no state root'} in the last column).`,
-    '',
-    '| block | txs | gas used | seq ms | par ms | speedup | seq tx/s | par tx/s | seq Mgas/s | par Mgas/s | re-executions (min-max) | total ms seq / par | par = seq |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
-  ];
-  for (const r of results) {
-    lines.push(`| ${r.block} | ${f(r.txs)} | ${f(r.gasUsed)} | ${f(r.sequentialMs, 1)} | ${f(r.parallelMs, 1)} | ${r.speedup.toFixed(2)}x | ${f(r.sequentialTxPerSec)} | ${f(r.parallelTxPerSec)} | ${f(r.sequentialMgasPerSec, 1)} | ${f(r.parallelMgasPerSec, 1)} | ${f(r.reexecutions)} (${r.reexecutionsRange.join('-')}) | ${f(r.sequentialTotalMs, 1)} / ${f(r.parallelTotalMs, 1)} | ${r.match ? 'yes' : `**NO**${r.fallback ? ` (${r.fallback})` : ''}`} |`);
-  }
-  lines.push('', ...results.map((r) => `- ${r.block}: ${r.description}`));
-  return { markdown: lines.join('\n'), results, settings: { runs, sizes, chainKind, fullState, workers } };
+      return { block: g.name, description: g.description, input: { block: g.block, state: g.state, fork: g.fork, fullState }, chainId: 1n, allSucceed: true };
+    },
+  }));
+  if (sources.length === 0) throw new Error(`--only ${only}: no block name contains it (raw-transfers, erc20-transfers, dependent-chain, uniswap-swaps)`);
+  const results = await runBlocks(sources, { suite: 'gigagas', workers, runs, ethereumjs, requireParallel: true });
+  const ejs = ethereumjs.runs === 'off' ? 'ethereumjs not run'
+    : `@ethereumjs/vm 10.1.3 (runTx per transaction, MerkleStateManager${ethereumjs.caches ? ' with caches' : ' without caches'}; ${ethereumjs.runs === 'auto' ? `as many runs, one cold run for blocks of ${ethereumjs.bigGas / 1e6} Mgas or more` : `${ethereumjs.runs} run(s)`})`;
+  const intro = `gigagas (--size ${sizeName}${contention ? `, --contention ${contention}` : ''}): parevm sequential (1 worker) vs parallel (${workers} workers) vs ${ejs}; `
+    + `median of ${runs} interleaved runs per mode after one warm-up run each. Times are transaction execution only (parevm: stats.ms.execute; `
+    + `ethereumjs: the runTx loop), pre-state loading excluded${fullState ? '; the state root is computed in every parevm run (not in these times)' : ''}. `
+    + 'Speedup = seq / par; par vs ethereumjs = ethereumjs time / parevm parallel time. Peak RSS: the process high-water mark (MB; worker threads included) after the block\'s parevm warm-ups (before ethereumjs loads it) / at the end of the block; it never goes down, so earlier blocks count.';
+  const lines = [resultsMarkdown(results, { intro }), '', ...results.map((r) => `- ${r.block}: ${r.description}`)];
+  return { markdown: lines.join('\n'), results, blocks: results, settings: { size: sizeName, runs, sizes, contention, chainKind, fullState, workers, ethereumjs } };
 }
 
-async function measure(g: GeneratedBlock, seq: Executor, par: Executor, workers: number, runs: number, fullState: boolean, log: (s: string) => void): Promise<GigagasResult> {
-  const input = { block: g.block, state: g.state, fork: g.fork, fullState };
-  const problems: string[] = [];
-  const check = (r: BlockResult, want: string, what: string) => {
-    if (r.mode === 'parallel' || what.startsWith('seq')) { /* mode as expected */ } else problems.push(`${what}: ran ${r.mode}${r.fallback ? ` (${r.fallback})` : ''}`);
-    if (resultFingerprint(r) !== want) problems.push(`${what}: result differs from the sequential warm-up`);
-  };
-  // warm-up (engine allocation, pool start, JIT tiers)
-  const w0 = await seq.execute(input);
-  const want = resultFingerprint(w0);
-  const w1 = await par.execute(input);
-  check(w1, want, 'parallel warm-up');
-  const fallback = w1.fallback;
-  log(`  warm-up: seq ${w0.stats.ms.execute.toFixed(1)} ms, par ${w1.stats.ms.execute.toFixed(1)} ms (${w1.mode}${w1.fallback ? `: ${w1.fallback}` : ''})`);
-  const s: BlockResult[] = [], p: BlockResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    const a = await seq.execute(input);
-    check(a, want, `seq run ${i}`);
-    s.push(a);
-    const b = await par.execute(input);
-    check(b, want, `par run ${i}`);
-    p.push(b);
-    log(`  run ${i + 1}/${runs}: seq ${a.stats.ms.execute.toFixed(1)} ms, par ${b.stats.ms.execute.toFixed(1)} ms, ${b.stats.reexecutions} re-executions`);
-  }
-  for (const x of problems) log(`  PROBLEM ${x}`);
-  const txs = g.block.transactions.length;
-  const gas = Number(w0.gasUsed);
-  const sMs = median(s.map((r) => r.stats.ms.execute)), pMs = median(p.map((r) => r.stats.ms.execute));
-  const sTot = median(s.map((r) => r.stats.ms.total)), pTot = median(p.map((r) => r.stats.ms.total));
-  const re = p.map((r) => r.stats.reexecutions);
-  return {
-    block: g.name, description: g.description, txs, gasUsed: gas, workers, runs,
-    sequentialMs: sMs, parallelMs: pMs, speedup: sMs / pMs,
-    sequentialTotalMs: sTot, parallelTotalMs: pTot, totalSpeedup: sTot / pTot,
-    sequentialTxPerSec: (txs * 1000) / sMs, parallelTxPerSec: (txs * 1000) / pMs,
-    sequentialMgasPerSec: gas / 1e3 / sMs, parallelMgasPerSec: gas / 1e3 / pMs,
-    reexecutions: median(re), reexecutionsRange: [Math.min(...re), Math.max(...re)],
-    aborts: median(p.map((r) => r.stats.aborts)), dependencyWaits: median(p.map((r) => r.stats.dependencyWaits)),
-    match: problems.length === 0, fallback,
-    sequentialRunsMs: s.map((r) => r.stats.ms.execute), parallelRunsMs: p.map((r) => r.stats.ms.execute),
-  };
-}
-
-registerSuite('gigagas', 'raw transfers, ERC-20 transfers and a dependent chain, sequential vs parallel', gigagas);
+registerSuite('gigagas', 'raw transfers, ERC-20 transfers, a dependent chain and Uniswap V3 swaps: sequential, parallel, ethereumjs', gigagas,
+  ['--size', '--contention', '--raw', '--erc20', '--chain', '--uniswap', '--chain-kind', '--only', '--state-root', ...ETHEREUMJS_OPTIONS]);
 
 // ---------------------------------------------------------------------------------------------------------------
 // micro (bench/micro.ts)
@@ -220,53 +134,78 @@ registerSuite('micro', 'interpreter micro-benchmarks (bench/micro.ts)', async (o
   const scale = opt(o.argv, '--scale');
   const results = micro.runMicro({ runs: o.runs, scale: scale === undefined ? undefined : Number(scale), only: opt(o.argv, '--only'), log: o.log });
   return { markdown: micro.markdown(results), results };
-});
+}, ['--scale', '--only']);
 
 // ---------------------------------------------------------------------------------------------------------------
-// mainnet: hook for bench/mainnet.ts (`export async function runSuite(opts: SuiteOptions): Promise<SuiteReport>`).
+// mainnet: bench/mainnet.ts (`export async function runSuite(opts: SuiteOptions): Promise<SuiteReport>`).
 
-registerSuite('mainnet', 'fixture mainnet blocks (bench/mainnet.ts, when present)', async (o) => {
+registerSuite('mainnet', 'fixture blocks ($PAREVM_SHARED/fixtures/mainnet or --dir): sequential, parallel, ethereumjs', async (o) => {
   let mod: { runSuite?: Suite };
   try {
     mod = await import(new URL('./mainnet.js', import.meta.url).href);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    throw new Error('the mainnet suite is not available yet: add bench/mainnet.ts exporting runSuite(opts: SuiteOptions): Promise<SuiteReport>');
+    throw new Error('the mainnet suite is not available: bench/mainnet.ts (runSuite(opts: SuiteOptions): Promise<SuiteReport>) is missing from the build');
   }
   if (typeof mod.runSuite !== 'function') throw new Error('bench/mainnet.ts does not export runSuite(opts)');
   return mod.runSuite(o);
-});
+}, ['--dir', '--only', '--always-parallel', ...ETHEREUMJS_OPTIONS]);
 
 // ---------------------------------------------------------------------------------------------------------------
 
 function usage(): string {
   return [
-    'usage: npm run bench -- <suite> [--workers N] [--runs N] [--json FILE] [suite options]',
+    'usage: npm run bench -- <suite> [--workers N] [--runs N] [--json FILE] [--svg FILE] [suite options]',
     'suites:',
     ...[...suites].map(([name, s]) => `  ${name.padEnd(9)} ${s.describe}`),
+    'gigagas:  --size small|gigagas  --contention X  --raw N --erc20 N --chain N --uniswap N  --chain-kind erc20|transfer|counter  --only NAME  --state-root',
+    'mainnet:  --dir DIR  --only NAME  --always-parallel',
+    'both:     --no-ethereumjs  --ethereumjs-runs N  --ethereumjs-big-mgas M  --ethereumjs-no-caches',
+    'micro:    --scale X  --only NAME',
+    'See bench/README.md.',
   ].join('\n');
 }
 
+/** Runs a suite from the command line; returns the exit code. */
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const name = argv[0];
   if (!name || name === '--help' || name === '-h') { console.log(usage()); return name ? 0 : 2; }
   const suite = suites.get(name);
   if (!suite) { console.error(`unknown suite ${name}\n${usage()}`); return 2; }
   const rest = argv.slice(1);
+  const known = suite.options && [...COMMON_OPTIONS, ...suite.options];
+  const unknown = known && rest.find((a) => a.startsWith('--') && !known.includes(a));
+  if (unknown) { console.error(`unknown option ${unknown} for the ${name} suite\n${usage()}`); return 2; }
   const workers = numOpt(rest, '--workers', 2);
   const runsOpt = opt(rest, '--runs');
   const json = opt(rest, '--json');
+  const svg = opt(rest, '--svg');
   const log = (s: string) => console.error(s);
   log(machineLine());
   const report = await suite.run({ workers, runs: runsOpt === undefined ? undefined : numOpt(rest, '--runs', 5), argv: rest, log });
   console.log(report.markdown);
+  const date = new Date().toISOString();
   if (json) {
-    const out = { suite: name, date: new Date().toISOString(), machine: START_MACHINE, workers, settings: report.settings, results: report.results };
+    const results = report.results.map((r) => (r && typeof r === 'object' && !('suite' in r) ? { suite: name, ...r } : r));
+    const out = { suite: name, date, machine: START_MACHINE, workers, settings: report.settings, results };
     writeFileSync(json, JSON.stringify(out, null, 2) + '\n');
     log(`wrote ${json}`);
   }
-  const bad = name === 'gigagas' && (report.results as GigagasResult[]).some((r) => !r.match);
-  return bad ? 1 : 0;
+  if (svg) {
+    if (!report.blocks?.length) log(`--svg: the ${name} suite has no per-block results to chart; nothing written`);
+    else {
+      const m = START_MACHINE;
+      writeFileSync(svg, benchChartSvg(report.blocks.filter((r) => r.txs > 0 && Number.isFinite(r.speedup)).map((r) => ({
+        block: r.block, speedup: r.speedup, parallel: r.parallelMode === 'parallel',
+        seqMgas: r.sequentialMgasPerSec, parMgas: r.parallelMgasPerSec, ejsMgas: r.ethereumjsMgasPerSec,
+      })), {
+        title: `parevm ${name} benchmark`, workers,
+        subtitle: `${date.slice(0, 10)} · ${m.cpu}, ${m.cores} cores, Node ${m.node} · median of ${report.blocks[0].runs} runs per mode`,
+      }));
+      log(`wrote ${svg}`);
+    }
+  }
+  return report.blocks?.some((r) => r.problems.length > 0) ? 1 : 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {

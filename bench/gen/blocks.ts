@@ -99,7 +99,8 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   for (const p of parts) { out.set(p, o); o += p.length; }
   return out;
 }
-const bigOf = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(toHex(b)));
+/** Big-endian bytes as a bigint (0 for none). */
+export const bigOf = (b: Uint8Array): bigint => (b.length === 0 ? 0n : BigInt(toHex(b)));
 /** The 20-byte address whose integer value is i (README: raw-transfer accounts are 1000 ... 1000+N-1). */
 export const addrOfInt = (i: bigint | number): Uint8Array => be(BigInt(i), 20);
 /** pad32(address) as a bigint. */
@@ -109,7 +110,7 @@ export function mappingSlot(key: Uint8Array, p: bigint): bigint {
   return bigOf(keccak_256(concat(be(addrWord(key)), be(p))));
 }
 /** Short (< 32 bytes) Solidity string: bytes left-aligned, lowest byte 2 * length. */
-function shortString(s: string): bigint {
+export function shortString(s: string): bigint {
   const b = new TextEncoder().encode(s);
   if (b.length >= 32) throw new Error('long string');
   const w = new Uint8Array(32);
@@ -123,7 +124,7 @@ export function create2Address(deployer: Uint8Array, salt: bigint, initCode: Uin
 }
 
 /** Fresh distinct random addresses (never a precompile or one already used in the block). */
-class Addresses {
+export class Addresses {
   private used = new Set<string>();
   constructor(private rng: Rng) {}
   reserve(a: Uint8Array): Uint8Array { this.used.add(toHex(a)); return a; }
@@ -280,14 +281,16 @@ export function erc20TransferData(to: Uint8Array, amount: bigint): Uint8Array {
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks, transactions, accounts.
 
-const ETHER = 10n ** 18n;
+/** 10^18 wei. */
+export const ETHER = 10n ** 18n;
 const GWEI = 10n ** 9n;
 const U64_MAX = (1n << 64n) - 1n;
 /** README: ERC-20 gas price 3,000,000,007 wei. */
-const ERC20_GAS_PRICE = 3_000_000_007n;
+export const ERC20_GAS_PRICE = 3_000_000_007n;
 /** Enough for a transfer to a holder whose balance slot is still zero (a 20,000-gas SSTORE); README uses 35,000 for self-transfers. */
 const ERC20_GAS_LIMIT = 100_000n;
-const ZERO_ADDRESS = new Uint8Array(20);
+/** 0x00..00: the coinbase of the generated blocks. */
+export const ZERO_ADDRESS = new Uint8Array(20);
 
 function header(opts: { baseFee?: bigint; coinbase?: Uint8Array } = {}): BlockHeader {
   return {
@@ -299,7 +302,7 @@ function header(opts: { baseFee?: bigint; coinbase?: Uint8Array } = {}): BlockHe
 interface TxParams { from: Uint8Array; nonce: bigint; to: Uint8Array | null; value?: bigint; data?: Uint8Array; gasLimit: bigint }
 
 /** Legacy EIP-155 transaction on chain 1 (placeholder signature values r = s = 1, v = 37). */
-function legacy(p: TxParams & { gasPrice: bigint }): BlockTx {
+export function legacy(p: TxParams & { gasPrice: bigint }): BlockTx {
   const tx: Tx = {
     type: 0, chainId: 1n, nonce: p.nonce, gasPrice: p.gasPrice, maxFeePerGas: p.gasPrice, maxPriorityFeePerGas: p.gasPrice,
     gasLimit: p.gasLimit, to: p.to, value: p.value ?? 0n, data: p.data ?? new Uint8Array(0), accessList: [],
@@ -318,25 +321,28 @@ function dynamicFee(p: TxParams & { maxFee: bigint; tip: bigint }): BlockTx {
   return { tx, from: p.from };
 }
 
-function account(balance: bigint, nonce = 0n, code: Uint8Array = new Uint8Array(0), storage = new Map<bigint, bigint>()): AccountState {
+/** An account of the pre-state. */
+export function account(balance: bigint, nonce = 0n, code: Uint8Array = new Uint8Array(0), storage = new Map<bigint, bigint>()): AccountState {
   return { nonce, balance, code, storage };
 }
 
-function makeBlock(name: string, description: string, state: WorldState, txs: BlockTx[], opts: { fork?: Fork; baseFee?: bigint; coinbase?: Uint8Array } = {}): GeneratedBlock {
+/** A GeneratedBlock with the README's common header (Cancun unless `fork` says otherwise). */
+export function makeBlock(name: string, description: string, state: WorldState, txs: BlockTx[], opts: { fork?: Fork; baseFee?: bigint; coinbase?: Uint8Array } = {}): GeneratedBlock {
   return {
     name, description, state, fork: opts.fork ?? Fork.Cancun,
     block: { header: header(opts), transactions: txs, withdrawals: [], uncles: [] },
   };
 }
 
-const clampShare = (s: number | undefined): number => {
+/** A conflict share, checked to lie in [0, 1] (undefined = 0). */
+export const clampShare = (s: number | undefined): number => {
   const v = s ?? 0;
   if (!(v >= 0 && v <= 1)) throw new Error(`conflict share ${s} outside [0, 1]`);
   return v;
 };
 
 /** Exactly round(share * n) of the indices 0..n-1, chosen by the PRNG, as a membership array. */
-function pick(rng: Rng, n: number, share: number): boolean[] {
+export function pick(rng: Rng, n: number, share: number): boolean[] {
   const k = Math.round(share * n);
   const idx = rng.shuffle(Array.from({ length: n }, (_, i) => i));
   const out = new Array<boolean>(n).fill(false);
@@ -344,14 +350,22 @@ function pick(rng: Rng, n: number, share: number): boolean[] {
   return out;
 }
 
-/** An ERC20Token account per the README: totalSupply 222,222e18, "Gold Token" / "GLD", 18 decimals. */
-class Token {
-  readonly storage = new Map<bigint, bigint>([
-    [2n, 222_222n * ETHER], [3n, shortString('Gold Token')], [4n, shortString('GLD')], [5n, 18n],
-  ]);
-  constructor(readonly address: Uint8Array) {}
+/**
+ * An ERC20Token account per the README: totalSupply 222,222e18, name / symbol ("Gold Token" / "GLD" unless
+ * given), 18 decimals; `_balances` at slot 0, `_allowances` at slot 1.
+ */
+export class Token {
+  readonly storage: Map<bigint, bigint>;
+  constructor(readonly address: Uint8Array, name = 'Gold Token', symbol = 'GLD') {
+    this.storage = new Map<bigint, bigint>([[2n, 222_222n * ETHER], [3n, shortString(name)], [4n, shortString(symbol)], [5n, 18n]]);
+  }
+  /** `_balances[holder] = amount`. */
   setBalance(holder: Uint8Array, amount: bigint): void {
     if (amount !== 0n) this.storage.set(mappingSlot(holder, 0n), amount);
+  }
+  /** `_allowances[owner][spender] = amount`. */
+  setAllowance(owner: Uint8Array, spender: Uint8Array, amount: bigint): void {
+    if (amount !== 0n) this.storage.set(bigOf(keccak_256(concat(be(addrWord(spender)), be(mappingSlot(owner, 1n))))), amount);
   }
   account(): AccountState { return account(0n, 1n, fixtureCode('ERC20Token'), this.storage); }
 }
