@@ -13,6 +13,10 @@ import { Engine, STATUS_NAMES } from '../src/engine/engine.js';
 import { Fork } from '../src/forks.js';
 import type { Tx } from '../src/tx.js';
 import { makeState, addr, CONTRACT, SENDER, COINBASE } from '../test/helpers/evm.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { recoverAddress } from '../src/secp.js';
+import { worldStateRoot, type WorldState } from '../src/state.js';
 
 const CALLEE = addr(0xca11ee);
 
@@ -96,6 +100,37 @@ interface Result {
 
 const GAS_LIMIT = 1_000_000_000n;
 
+/** Host-side micro-benchmarks: `setup(n)` prepares n iterations and returns the timed body. */
+function hostCases(): { name: string; n: number; setup: (n: number) => () => void }[] {
+  return [
+    {
+      name: 'sender recovery (tiny-secp256k1, one signature per iteration)',
+      n: 400,
+      setup: (n) => {
+        const sigs = Array.from({ length: n }, (_, i) => {
+          const key = keccak_256(new TextEncoder().encode(`micro key ${i}`));
+          const hash = keccak_256(new TextEncoder().encode(`micro message ${i}`));
+          const sig = secp256k1.Signature.fromBytes(secp256k1.sign(hash, key, { prehash: false, format: 'recovered' }), 'recovered');
+          return { hash, r: sig.r, s: sig.s, v: sig.recovery! };
+        });
+        return () => { for (const x of sigs) if (!recoverAddress(x.hash, x.r, x.s, x.v)) throw new Error('recovery failed'); };
+      },
+    },
+    {
+      name: 'state root (one account with 4 slots per iteration)',
+      n: 5000,
+      setup: (n) => {
+        const state: WorldState = new Map();
+        for (let i = 0; i < n; i++) {
+          const addr = '0x' + (i + 1).toString(16).padStart(40, '0');
+          state.set(addr, { nonce: BigInt(i), balance: BigInt(i) * 10n ** 18n, code: new Uint8Array(0), storage: new Map([[1n, 2n], [3n, 4n], [5n, BigInt(i)], [7n, 8n]]) });
+        }
+        return () => { worldStateRoot(state); };
+      },
+    },
+  ];
+}
+
 function runOnce(e: Engine, c: Case, n: number): { ms: number; gasUsed: bigint } {
   const pre = makeState([[CONTRACT, { code: c.code(n) }], ...(c.extra ?? [])]);
   e.loadState(pre);
@@ -150,10 +185,27 @@ export function runMicro(opts: { scale?: number; runs?: number; only?: string; l
     log(`${c.name}: ${ms.toFixed(1)} ms`);
     out.push(res);
   }
+  // host-side work of a block: sender recovery and the state root
+  for (const h of hostCases()) {
+    if (opts.only && !h.name.toLowerCase().includes(opts.only.toLowerCase())) continue;
+    const n = Math.max(1, Math.round(h.n * scale));
+    const body = h.setup(n);
+    body();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      body();
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    const ms = median(times);
+    const nsIter = (ms * 1e6) / n;
+    out.push({ name: h.name, iterations: n, opsPerIteration: 1, gasUsed: 0, medianMs: ms, nsPerIteration: nsIter, nsPerOp: nsIter, mgasPerSec: 0, runsMs: times });
+    log(`${h.name}: ${ms.toFixed(1)} ms`);
+  }
   const base = out.find((r) => r.name.startsWith('baseline'));
   if (base) {
     for (const r of out) {
-      if (r !== base) r.nsPerOpOverBaseline = (r.nsPerIteration - base.nsPerIteration) / (r.opsPerIteration - base.opsPerIteration);
+      if (r !== base && r.gasUsed > 0) r.nsPerOpOverBaseline = (r.nsPerIteration - base.nsPerIteration) / (r.opsPerIteration - base.opsPerIteration);
     }
   }
   return out;
