@@ -336,8 +336,8 @@ export class Executor {
       // A parallel block costs ~1-3 ms of fixed overhead (thread hand-off, scheduler and table set-up,
       // finalisation): measured on the bundled 48-transaction block, it loses 0.2x to sequential.
       const gas = block.header.gasUsed ?? txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
-      if (this.options.alwaysParallel) { /* tests: always */ } else if (txs.length < this.workers * MIN_TXS_PER_WORKER) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
-      else if (gas < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers: too little work to gain from parallel execution`;
+      if (!this.options.alwaysParallel && txs.length < this.workers * MIN_TXS_PER_WORKER) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
+      else if (!this.options.alwaysParallel && gas < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers: too little work to gain from parallel execution`;
       else {
         const par = await this.runParallel(engine, txs, stats);
         if ('fallback' in par) {
