@@ -242,22 +242,25 @@ export class Executor {
     // a transaction writes about 4 locations (sender INFO and BALANCE, recipient and coinbase BALANCE) plus its slots
     // ... and contract calls touch a location per ~2,000 gas or more (a warm SLOAD is 100, a cold one 2,100;
     // a Uniswap swap touches ~15 in 156k gas): whichever bound is larger
-    const mvLocations = pow2(Math.max(txs * 8 + 1024, Number(gasLimits) / 2000), 1 << 14);
+    // (gas limits can be absurd, 2^63 in some state tests: at most 36M gas per transaction, 2M locations)
+    const gas = Math.min(Number(gasLimits), txs * 36_000_000); // no transaction uses more than a block's gas
+    const mvLocations = pow2(Math.min(1 << 21, Math.max(txs * 8 + 1024, gas / 2000)), 1 << 14);
     const mvHeapBytes = Math.max(64 << 20, txs * 4096);
     // A worker's output area keeps the read and write sets and logs of every incarnation it runs in the block:
     // measured ~0.2 bytes per gas used on Uniswap swaps (~31 KB per 156k-gas swap), so 0.4 bytes per gas of
-    // the transactions' limits covers re-executions; at most 512 MiB per worker (else the block may fall back).
-    const outPerWorker = Math.min(512 << 20, (Number(gasLimits) * 0.4) / Math.max(workers, 1));
+    // the transactions' limits covers re-executions; at most 512 MiB per worker and 2 GiB in all (else the
+    // block may fall back).
+    const outPerWorker = Math.min(512 << 20, (2048 << 20) / Math.max(workers, 1), (gas * 0.4) / Math.max(workers, 1));
     const workerOutBytes = Math.ceil(Math.max(32 << 20, (txs * 8192) / Math.max(workers, 1), outPerWorker) / (1 << 20)) << 20;
     const inputBytes = Math.max(64 << 20, txs * 2048);
     const e = this.engine;
     if (e && e.opts.accounts >= accounts && e.opts.slots >= wantSlots && e.opts.workers === workers
-      && e.opts.codes >= codes && e.opts.codeHeapBytes >= codeHeapBytes
+      && e.opts.codes >= codes && e.opts.codeHeapBytes >= codeHeapBytes && e.opts.workerArenas === (workers > 0 ? this.poolSize : 0)
       && e.opts.mvLocations >= mvLocations && e.opts.mvHeapBytes >= mvHeapBytes && e.opts.workerOutBytes >= workerOutBytes
       && e.opts.inputBytes >= inputBytes) return e;
     // Parallel blocks need one arena per worker: keep each smaller than the default so that they all fit 4 GiB.
     const arena = workers > 0 ? { arenaBytes: 160 << 20, frameBytes: 48 << 20, evmMemoryBytes: 24 << 20 } : {};
-    this.engine = new Engine({ ...arena, codes, codeHeapBytes, ...this.options.engine, accounts, slots: wantSlots, workers, mvLocations, mvHeapBytes, workerOutBytes, inputBytes });
+    this.engine = new Engine({ ...arena, codes, codeHeapBytes, ...this.options.engine, accounts, slots: wantSlots, workers, workerArenas: workers > 0 ? this.poolSize : 0, mvLocations, mvHeapBytes, workerOutBytes, inputBytes });
     this.engineId = ++engineCounter;
     return this.engine;
   }

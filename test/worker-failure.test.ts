@@ -41,13 +41,17 @@ for (const workers of [1, 2]) {
   });
 }
 
-for (const workers of [2, 3]) {
-  test(`a pool thread that dies (${workers} workers) is WORKER_FAILED, and the executor runs the next block`, async () => {
-    const { block, state } = transfers(2000);
-    const ex = createExecutor({ workers, alwaysParallel: true, bail: false });
+// The pool threads do all the work (coordinatorWorks: false), so one of them surely takes a transaction and
+// dies; with the calling thread working too, a block long enough that the pool threads get work before the
+// caller finishes it alone (20,000 transfers, ~0.1 s of the caller's time).
+for (const [workers, coordinatorWorks, n] of [[2, false, 2000], [3, false, 2000], [2, true, 20000]] as const) {
+  test(`a pool thread that dies (${workers} workers, calling thread ${coordinatorWorks ? 'working' : 'waiting'}) is WORKER_FAILED, and the executor runs the next block`, async () => {
+    const { block, state } = transfers(n);
+    block.header.gasLimit = BigInt(n) * 21000n;
+    const ex = createExecutor({ workers, alwaysParallel: true, bail: false, coordinatorWorks });
     try {
       await ex.execute({ block, state, fork: Fork.Cancun }); // the pool threads are up and warm
-      // a pool thread ends itself on its first execution (the calling thread, also a worker, never does)
+      // a pool thread ends itself on its first execution (the calling thread never does)
       ex.options.debugExitTx = 0;
       let err: unknown;
       try { await ex.execute({ block, state, fork: Fork.Cancun }); } catch (e) { err = e; }
@@ -55,8 +59,8 @@ for (const workers of [2, 3]) {
       assert.is((err as BlockError).code, 'WORKER_FAILED');
       ex.options.debugExitTx = undefined;
       const r = await ex.execute({ block, state, fork: Fork.Cancun });
-      assert.is(r.receipts.length, 2000);
-      assert.is(r.gasUsed, 2000n * 21000n);
+      assert.is(r.receipts.length, n);
+      assert.is(r.gasUsed, BigInt(n) * 21000n);
       assert.is(r.mode, 'parallel');
     } finally { await ex.close(); }
   });

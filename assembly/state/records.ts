@@ -34,7 +34,7 @@ export const AF_WIPED: u32 = 32; // storage wiped in this transaction: slot read
 export const AF_DIRTY: u32 = 64; // some field written in this transaction (conservative: never cleared on revert)
 export const AF_HAS_STORAGE: u32 = 128; // the pre-state holds storage for it (EIP-7610 collision check)
 export const AF_BAL_LOADED: u32 = 256; // transaction cache: A_LOWER_BAL holds the balance below the transaction
-export const AF_PARTIAL: u32 = 512; // base state, strict mode: only some of the account's slots are loaded (a missing slot is unknown, not zero)
+export const AF_PARTIAL: u32 = 1024; // base state, strict mode: only some of the account's slots are loaded (a missing slot is unknown, not zero)
 export const AF_DELETE: u32 = 512; // transaction cache, at commit: the account is deleted
 
 // ---- storage record (128 bytes) ----

@@ -29,8 +29,13 @@ export interface EngineOptions {
   evmMemoryBytes?: number;
   /** Return-data buffer inside the arena (default: as large as the EVM memory region). */
   returnDataBytes?: number;
-  /** Worker instances for parallel execution (each gets an arena and a shared output area). */
+  /** Worker slots for parallel execution (each gets a shared output area). */
   workers?: number;
+  /**
+   * Worker slots that get an arena of their own (default: all): the pool threads. When the calling thread is
+   * a worker, it uses this instance's arena, and the last slot needs none.
+   */
+  workerArenas?: number;
   /** Worker arenas, when they should differ from the coordinator's (default: the same sizes). */
   worker?: { arenaBytes?: number; frameBytes?: number; evmMemoryBytes?: number; returnDataBytes?: number };
   /** Per-worker shared output area (read and write sets, logs) for one block. */
@@ -147,6 +152,7 @@ const DEFAULTS: Required<EngineOptions> = {
   evmMemoryBytes: 32 * MIB,
   returnDataBytes: 0,
   workers: 0,
+  workerArenas: -1,
   worker: {},
   workerOutBytes: 64 * MIB,
   mvLocations: 1 << 17,
@@ -225,7 +231,8 @@ export class Engine {
       const mvHeap = p; p += o.mvHeapBytes;
       const workerArenas: number[] = [], workerOuts: number[] = [];
       const w = { arenaBytes: o.arenaBytes, frameBytes: o.frameBytes, evmMemoryBytes: o.evmMemoryBytes, returnDataBytes: o.returnDataBytes || o.evmMemoryBytes, ...o.worker };
-      for (let i = 0; i < o.workers; i++) { workerArenas.push(p); p += w.arenaBytes; }
+      const arenas = o.workerArenas >= 0 ? Math.min(o.workerArenas, o.workers) : o.workers;
+      for (let i = 0; i < arenas; i++) { workerArenas.push(p); p += w.arenaBytes; }
       for (let i = 0; i < o.workers; i++) { workerOuts.push(p); p += o.workerOutBytes; }
       this.parallel = {
         workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: w.arenaBytes, frameBytes: w.frameBytes,

@@ -51,7 +51,7 @@ function instantiate(t: BlockTask): NonNullable<typeof inst> {
   const fns = instance.exports as unknown as EngineExports;
   const words = new Int32Array(t.memory.buffer);
   const index = Atomics.add(words, t.layout.workerCounter >> 2, 1);
-  if (index >= t.layout.workers) throw new Error(`worker index ${index} beyond the ${t.layout.workers} laid out`);
+  if (index >= t.layout.workerArenas.length) throw new Error(`worker index ${index} beyond the ${t.layout.workerArenas.length} arenas laid out`);
   const L = t.layout;
   if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes, L.returnDataBytes) === 0) throw new Error('worker arena too small');
   inst = { fns, engineId: t.engineId, index };

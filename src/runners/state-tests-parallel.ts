@@ -29,14 +29,13 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const fork = forkFromName(forkName);
   const known = loadKnownStateFailures();
   const root = path.includes('GeneralStateTests') ? path.slice(0, path.indexOf('GeneralStateTests') + 'GeneralStateTests'.length) : (statSync(path).isDirectory() ? path : dirname(path));
-  // Worker arenas sized for the suite's extremes (1,024 frames with 1 MB of memory each, ~300k transient
-  // slots in one transaction), the coordinator's kept small: together they must fit 4 GiB.
+  // Arenas sized for the suite's extremes (1,024 frames with 1 MB of memory each, ~300k transient slots in one
+  // transaction): the calling thread's (it is a worker too) and the pool thread's; together they must fit 4 GiB.
   const MIB = 1 << 20;
   const ex = createExecutor({
     workers, alwaysParallel: true,
     engine: {
-      arenaBytes: 400 * MIB, frameBytes: 96 * MIB, evmMemoryBytes: 64 * MIB, returnDataBytes: 64 * MIB,
-      worker: { arenaBytes: 1500 * MIB, frameBytes: 96 * MIB, evmMemoryBytes: 1100 * MIB, returnDataBytes: 64 * MIB },
+      arenaBytes: 1500 * MIB, frameBytes: 96 * MIB, evmMemoryBytes: 1100 * MIB, returnDataBytes: 64 * MIB,
     },
   });
   let passed = 0, failed = 0, knownFailed = 0, fallbacks = 0;
