@@ -210,6 +210,8 @@ export class Executor {
   readonly options: ExecutorOptions;
   private engine?: Engine;
   private engineId = 0;
+  /** The engine whose module and memory the pool threads have (0: none yet). */
+  private poolEngineId = 0;
   /** The engine of the strict-mode discovery pass (blocks run on a StateProvider). */
   private discoveryEngine?: Engine;
   private pool?: WorkerPool;
@@ -576,6 +578,7 @@ export class Executor {
     if (!this.pool || this.pool.size !== n) {
       await this.pool?.close();
       this.pool = await createPiscinaPool(n);
+      this.poolEngineId = 0;
     }
     return this.pool;
   }
@@ -612,14 +615,17 @@ export class Executor {
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     const pool = await this.poolFor(this.poolSize);
     const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
-    const task: BlockTask = { module: wasmModule(), memory: engine.memory, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    // the module and memory go to the threads once per engine (they keep their instance)
+    const first = this.poolEngineId !== this.engineId;
+    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    const own: BlockTask = { ...task, memory: engine.memory };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
     const halt = () => Atomics.store(new Int32Array(engine.memory.buffer), haltWord >> 2, 1);
     const running = pool.runOnAll<WorkerReport>(Array.from({ length: pool.size }, () => task));
     let settled = false;
     running.then(() => { settled = true; }, () => { settled = true; });
-    let own: WorkerReport | undefined;
+    let mine: WorkerReport | undefined;
     if (this.coordinatorWorks) {
       // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
       // while there are any, yields to its event loop when there are none, and comes back until the block
@@ -627,10 +633,10 @@ export class Executor {
       const s0 = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
       const words = new Int32Array(engine.memory.buffer);
       try {
-        attachWorker(engine.fns, L.workers - 1, task);
+        attachWorker(engine.fns, L.workers - 1, own);
         for (;;) {
-          const r = workerLoop(engine.fns, L.workers - 1, task, false);
-          own = own ? { ...own, executions: own.executions + r.executions, validations: own.validations + r.validations, fatal: r.fatal || own.fatal } : r;
+          const r = workerLoop(engine.fns, L.workers - 1, own, false);
+          mine = mine ? { ...mine, executions: mine.executions + r.executions, validations: mine.validations + r.validations, fatal: r.fatal || mine.fatal } : r;
           if (s0.done() || Atomics.load(words, haltWord >> 2) !== 0 || settled) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
@@ -651,7 +657,8 @@ export class Executor {
       this.engine = undefined; // its memory may hold a half-run block: start afresh next time
       throw new BlockError('WORKER_FAILED', `a worker thread failed: ${(e as Error).message}`);
     }
-    if (own) reports = [...reports, own];
+    this.poolEngineId = this.engineId;
+    if (mine) reports = [...reports, mine];
     if (process.env.PAREVM_DEBUG) console.error('[parevm] workers', JSON.stringify(reports), 'write', (tw - t0w).toFixed(1), 'init', (tDispatch - tw).toFixed(1), 'dispatch+run', (performance.now() - tDispatch).toFixed(1), 'ms');
     const fatal = reports.find((r) => r.fatal !== 0);
     if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };

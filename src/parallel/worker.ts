@@ -9,8 +9,12 @@ import type { ParallelLayout } from '../engine/engine.js';
 
 /** Sent once per block to every worker. */
 export interface BlockTask {
-  module: WebAssembly.Module;
-  memory: WebAssembly.Memory;
+  /**
+   * The engine module and memory: sent with an engine's first block only (a thread keeps its instance per
+   * engineId); structured-cloning them into every block's message cost ~1 ms per block and thread.
+   */
+  module?: WebAssembly.Module;
+  memory?: WebAssembly.Memory;
   layout: ParallelLayout;
   /** Identifies the engine (a new engine means a new memory and a new instance). */
   engineId: number;
@@ -41,12 +45,14 @@ export const HALT_BAIL = 2;
 /** What a worker reports for a block. */
 export interface WorkerReport { worker: number; fatal: number; executions: number; validations: number; ms: number }
 
-let inst: { fns: EngineExports; engineId: number; index: number } | undefined;
+let inst: { fns: EngineExports; engineId: number; index: number; memory: WebAssembly.Memory } | undefined;
 
 function instantiate(t: BlockTask): NonNullable<typeof inst> {
   if (inst && inst.engineId === t.engineId) return inst;
+  if (!t.module || !t.memory) throw new Error(`engine ${t.engineId} was not sent to this thread`);
+  const memory = t.memory;
   const instance = new WebAssembly.Instance(t.module, {
-    env: { memory: t.memory, abort: () => { throw new Error('parevm wasm: abort'); }, ...precompileHostImports(t.memory) },
+    env: { memory, abort: () => { throw new Error('parevm wasm: abort'); }, ...precompileHostImports(memory) },
   });
   const fns = instance.exports as unknown as EngineExports;
   const words = new Int32Array(t.memory.buffer);
@@ -54,7 +60,7 @@ function instantiate(t: BlockTask): NonNullable<typeof inst> {
   if (index >= t.layout.workerArenas.length) throw new Error(`worker index ${index} beyond the ${t.layout.workerArenas.length} arenas laid out`);
   const L = t.layout;
   if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes, L.returnDataBytes) === 0) throw new Error('worker arena too small');
-  inst = { fns, engineId: t.engineId, index };
+  inst = { fns, engineId: t.engineId, index, memory };
   return inst;
 }
 
@@ -122,8 +128,9 @@ function bailOut(sched: Scheduler, b: { minExecutions: number; ratio: number }):
 }
 
 /** The Block-STM worker loop for one block (a pool thread: instantiates the engine on first use). */
-export function runBlock(t: BlockTask): WorkerReport {
-  const { fns, index } = instantiate(t);
+export function runBlock(task: BlockTask): WorkerReport {
+  const { fns, index, memory } = instantiate(task);
+  const t = task.memory ? task : { ...task, memory };
   attachWorker(fns, index, t);
   return workerLoop(fns, index, t, true);
 }
@@ -150,7 +157,7 @@ export function attachWorker(fns: EngineExports, index: number, t: BlockTask): v
  */
 export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canBlock: boolean): WorkerReport {
   const t0 = performance.now();
-  const buf = t.memory.buffer as unknown as SharedArrayBuffer;
+  const buf = t.memory!.buffer as unknown as SharedArrayBuffer;
   const sched = new Scheduler(buf, t.sched, t.n);
   if (t.chaos) sched.chaos = () => { const k = Math.random() * 200; for (let i = 0; i < k; i++) Math.sqrt(i); };
   const words = new Int32Array(buf);
