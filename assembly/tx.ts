@@ -78,6 +78,41 @@ function finish(res: usize, status: i32, gasUsed: u64, refunded: u64, before: u6
   return status;
 }
 
+/**
+ * Runs the code of `target` (the account of TX_TO) as the top frame: TX_SENDER calls it with TX_DATA, `value`
+ * (a u256) and `gas`. With a `sender` account the value moves and the target is touched inside the frame, so
+ * that a revert undoes both; without one (a system call) neither happens here. Returns the frame's status
+ * (topGasLeft, topOutPtr and topOutLen hold the rest), or ST_FATAL_ARENA when no frame fits.
+ */
+function runTopCall(t: usize, target: usize, sender: usize, value: usize, gas: u64): i32 {
+  const f = newFrame(0, 0);
+  if (f == 0) return ST_FATAL_ARENA;
+  frameSetCode(f, <usize>load<u32>(target + A_CODE));
+  store<u64>(f + F_GAS, gas);
+  store<u32>(f + F_MEM, <u32>memBase);
+  store<u32>(f + F_INPUT, load<u32>(t + TX_DATA));
+  store<u32>(f + F_INPUT_LEN, load<u32>(t + TX_DATA_LEN));
+  store<u32>(f + F_ACCT, <u32>target);
+  memory.copy(f + F_ADDRESS, t + TX_TO, 20);
+  memory.copy(f + F_CALLER, t + TX_SENDER, 20);
+  u.copy(f + F_VALUE, value);
+  if (sender != 0) {
+    if (!u.isZero(value)) { subBalance(sender, value); addBalance(target, value); }
+    touchTarget(target);
+  }
+  setActiveFrame(f);
+  run(f);
+  return lastStatus;
+}
+
+/** An engine condition met during the transaction (an exhausted arena, a full table) overrides its status. */
+function withEngineFaults(status: i32): i32 {
+  if (memoryFault) status = ST_FATAL_ARENA;
+  if (engineFault != 0) status = engineFault;
+  if (fatal != 0) status = fatal;
+  return status;
+}
+
 /** Executes the transaction at `t` against the current layers; writes its result at `res`. */
 export function executeTx(t: usize, res: usize): i32 {
   setTx(t);
@@ -213,30 +248,12 @@ export function executeTx(t: usize, res: usize): i32 {
         }
       }
     } else {
-      const f = newFrame(0, 0);
-      if (f == 0) status = ST_FATAL_ARENA;
-      else {
-        frameSetCode(f, <usize>load<u32>(target + A_CODE));
-        store<u64>(f + F_GAS, execGas);
-        store<u32>(f + F_MEM, <u32>memBase);
-        store<u32>(f + F_INPUT, <u32>data);
-        store<u32>(f + F_INPUT_LEN, dataLen);
-        store<u32>(f + F_ACCT, <u32>target);
-        memory.copy(f + F_ADDRESS, t + TX_TO, 20);
-        memory.copy(f + F_CALLER, t + TX_SENDER, 20);
-        u.copy(f + F_VALUE, value);
-        if (!u.isZero(value)) { subBalance(sender, value); addBalance(target, value); }
-        touchTarget(target);
-        setActiveFrame(f);
-        run(f);
-        status = lastStatus; gasLeft = topGasLeft; outPtr = topOutPtr; outLen = topOutLen;
-      }
+      status = runTopCall(t, target, sender, value, execGas);
+      gasLeft = topGasLeft; outPtr = topOutPtr; outLen = topOutLen;
     }
   }
   if (blockedOn >= 0) return finish(res, ST_BLOCKED, 0, 0, 0, 0);
-  if (memoryFault) status = ST_FATAL_ARENA;
-  if (engineFault != 0) status = engineFault;
-  if (fatal != 0) status = fatal;
+  status = withEngineFaults(status);
   if (status >= 0x60) return finish(res, status, 0, 0, 0, 0);
 
   // ---- 4. post-execute ----
@@ -311,27 +328,13 @@ export function executeSystemCall(t: usize, res: usize): i32 {
   setCurMem(memBase, 0);
   touchTarget(target);
   if (load<u32>(<usize>load<u32>(target + A_CODE) + C_LEN) != 0) {
-    const f = newFrame(0, 0);
-    if (f == 0) status = ST_FATAL_ARENA;
-    else {
-      frameSetCode(f, <usize>load<u32>(target + A_CODE));
-      store<u64>(f + F_GAS, gas);
-      store<u32>(f + F_MEM, <u32>memBase);
-      store<u32>(f + F_INPUT, <u32>load<u32>(t + TX_DATA));
-      store<u32>(f + F_INPUT_LEN, load<u32>(t + TX_DATA_LEN));
-      store<u32>(f + F_ACCT, <u32>target);
-      memory.copy(f + F_ADDRESS, t + TX_TO, 20);
-      memory.copy(f + F_CALLER, t + TX_SENDER, 20);
-      memory.fill(f + F_VALUE, 0, 32);
-      setActiveFrame(f);
-      run(f);
-      status = lastStatus; gasLeft = topGasLeft;
-    }
+    const zero = scratch + 256;
+    memory.fill(zero, 0, 32);
+    status = runTopCall(t, target, 0, zero, gas);
+    gasLeft = topGasLeft;
   }
   if (blockedOn >= 0) return finish(res, ST_BLOCKED, 0, 0, 0, 0);
-  if (memoryFault) status = ST_FATAL_ARENA;
-  if (engineFault != 0) status = engineFault;
-  if (fatal != 0) status = fatal;
+  status = withEngineFaults(status);
   if (status >= 0x60) return finish(res, status, 0, 0, 0, 0);
   if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);
   return finish(res, status, gas - gasLeft, 0, gas - gasLeft, 0);

@@ -9,7 +9,7 @@ import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
 import { ParevmError } from './errors.js';
-import { bytesEqual, bytesToHex, hexToBytes } from './hex.js';
+import { bigIntToBytes, bytesEqual, bytesToHex, hexToBytes } from './hex.js';
 import { signingHash, validateTxStatic } from './tx.js';
 import { recoverAddress } from './secp.js';
 import { SENDER_HEADER, SENDER_RECORD, type SendersTask } from './parallel/worker.js';
@@ -292,7 +292,7 @@ export class Executor {
     });
     const recover: number[] = [];
     block.transactions.forEach((bt, i) => { if (!bt.from || this.options.verifySenders) recover.push(i); });
-    const recovered = await this.recoverSenders(txs, recover);
+    const { senders: recovered, threads: senderThreads } = await this.recoverSenders(txs, recover);
     for (let k = 0; k < recover.length; k++) {
       const i = recover[k], rec = recovered[k];
       if (!rec) throw new BlockError('EC_RECOVERY_FAIL', `transaction ${i}: no public key recovers from its signature`, i, 'signature');
@@ -333,7 +333,7 @@ export class Executor {
     const t2 = performance.now();
 
     // transactions: in parallel (Block-STM) when it can win, else in order on this thread
-    const stats: BlockStats = { txs: txs.length, workers: 1, sendersRecovered: recover.length, senderThreads: recover.length >= MIN_PARALLEL_SENDERS && this.workers > 1 ? this.workers : 1, executions: txs.length, reexecutions: 0, validations: 0, aborts: 0, dependencyWaits: 0, ms: { senders: 0, load: 0, execute: 0, finalize: 0, total: 0 } };
+    const stats: BlockStats = { txs: txs.length, workers: 1, sendersRecovered: recover.length, senderThreads, executions: txs.length, reexecutions: 0, validations: 0, aborts: 0, dependencyWaits: 0, ms: { senders: 0, load: 0, execute: 0, finalize: 0, total: 0 } };
     let results: TxResult[] | undefined;
     let fallback: string | undefined;
     let mode: BlockResult['mode'] = 'sequential';
@@ -537,23 +537,21 @@ export class Executor {
   }
 
   /**
-   * The senders of the transactions `which` (null where no key recovers), on the worker threads when the
-   * executor has them and there are enough signatures, else on this thread. Signature values were checked by
+   * The senders of the transactions `which` (null where no key recovers) and the threads that recovered them:
+   * the worker threads when the executor has them and there are enough signatures, else this thread. Signature values were checked by
    * validateTxStatic; the signing hashes are computed here (~4 us each against ~300 us per recovery).
    */
-  private async recoverSenders(txs: ExecTx[], which: number[]): Promise<(Uint8Array | null)[]> {
-    if (which.length === 0) return [];
+  private async recoverSenders(txs: ExecTx[], which: number[]): Promise<{ senders: (Uint8Array | null)[]; threads: number }> {
     if (this.workers < 2 || which.length < MIN_PARALLEL_SENDERS) {
-      return which.map((i) => recoverAddress(signingHash(txs[i].tx), txs[i].tx.r, txs[i].tx.s, txs[i].tx.yParity));
+      return { senders: which.map((i) => recoverAddress(signingHash(txs[i].tx), txs[i].tx.r, txs[i].tx.s, txs[i].tx.yParity)), threads: 1 };
     }
     const buffer = new SharedArrayBuffer(SENDER_HEADER + which.length * SENDER_RECORD);
     const u8 = new Uint8Array(buffer);
-    const put = (v: bigint, off: number) => { for (let i = 31; i >= 0; i--) { u8[off + i] = Number(v & 0xffn); v >>= 8n; } };
     which.forEach((i, k) => {
       const p = SENDER_HEADER + k * SENDER_RECORD, tx = txs[i].tx;
       u8.set(signingHash(tx), p);
-      put(tx.r, p + 32);
-      put(tx.s, p + 64);
+      u8.set(bigIntToBytes(tx.r, 32), p + 32); // r and s are below the group order (validateTxStatic)
+      u8.set(bigIntToBytes(tx.s, 32), p + 64);
       u8[p + 96] = tx.yParity;
     });
     const pool = await this.poolFor(this.poolSize);
@@ -567,10 +565,11 @@ export class Executor {
       this.pool = undefined;
       throw new BlockError('WORKER_FAILED', `a worker thread failed recovering senders: ${(e as Error).message}`);
     }
-    return which.map((_, k) => {
+    const senders = which.map((_, k) => {
       const p = SENDER_HEADER + k * SENDER_RECORD;
       return u8[p + 97] === 1 ? u8.slice(p + 108, p + 128) : null;
     });
+    return { senders, threads: this.workers };
   }
 
   private async poolFor(n: number): Promise<WorkerPool> {
@@ -743,32 +742,26 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
       after = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: EMPTY_STORAGE };
     }
     const sys = system?.accounts.get(addr);
-    if (!wiped && !sys && (!a || a.storage.size === 0)) {
-      // fields only (most accounts of most blocks: senders, recipients, the coinbase)
-      if (!before && !after) continue;
-      if (before && after && before.nonce === after.nonce && before.balance === after.balance && bytesEqual(before.code, after.code)) continue;
-      out.push({ address: addr, before, after: after && after !== start ? after : after && { ...after, storage: EMPTY_STORAGE }, storage: [] });
-      continue;
-    }
-    // slot -> [before, after]: the overlay's slots, then (wiped) every earlier slot that is not overwritten
-    const slots = new Map<bigint, bigint>();
-    const valueAfter = (slot: bigint): bigint => {
-      const w = a?.storage.get(slot);
-      if (w !== undefined) return w;
-      return wiped ? 0n : start?.storage.get(slot) ?? 0n;
-    };
-    if (a) for (const slot of a.storage.keys()) slots.set(slot, valueAfter(slot));
-    if (sys) for (const slot of sys.storage.keys()) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
-    if (wiped) {
-      for (const slot of before?.storage.keys() ?? []) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
-      for (const slot of start?.storage.keys() ?? []) if (!slots.has(slot)) slots.set(slot, valueAfter(slot));
-    }
     const storage: AccountChange['storage'] = [];
-    for (const [slot, v] of slots) {
-      const b0 = before?.storage.get(slot) ?? 0n;
-      if (b0 !== v) storage.push({ slot, before: b0, after: v });
+    // Slots only where the overlay (or the system call) wrote, or, for a wiped account, every earlier slot;
+    // most accounts of most blocks (senders, recipients, the coinbase) have none.
+    if (wiped || sys || (a && a.storage.size > 0)) {
+      const slots = new Map<bigint, bigint>(); // slot -> value after the block
+      const valueAfter = (slot: bigint): bigint => {
+        const w = a?.storage.get(slot);
+        if (w !== undefined) return w;
+        return wiped ? 0n : start?.storage.get(slot) ?? 0n;
+      };
+      const visit = (keys: Iterable<bigint> | undefined) => { for (const slot of keys ?? []) if (!slots.has(slot)) slots.set(slot, valueAfter(slot)); };
+      visit(a?.storage.keys());
+      visit(sys?.storage.keys());
+      if (wiped) { visit(before?.storage.keys()); visit(start?.storage.keys()); }
+      for (const [slot, v] of slots) {
+        const b0 = before?.storage.get(slot) ?? 0n;
+        if (b0 !== v) storage.push({ slot, before: b0, after: v });
+      }
+      storage.sort((x, y) => (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0));
     }
-    storage.sort((x, y) => (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0));
     if (!before && !after) continue;
     const same = before && after && before.nonce === after.nonce && before.balance === after.balance && bytesEqual(before.code, after.code);
     if (same && storage.length === 0) continue;

@@ -10,25 +10,27 @@
 // one core), so they are recovered across the worker threads (src/parallel/worker.ts).
 import * as tiny from 'tiny-secp256k1';
 import { keccak256 } from './keccak.js';
-
-const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-
-function put32(out: Uint8Array, off: number, v: bigint): void {
-  for (let i = 31; i >= 0; i--) { out[off + i] = Number(v & 0xffn); v >>= 8n; }
-}
+import { bigIntToBytes } from './hex.js';
 
 /**
- * The 20-byte address whose key signed `hash` with (r, s, yParity), or null when no key does (r is not the x of
- * a curve point, or the result is the point at infinity). r and s must be in [1, n); high s is accepted (the
- * callers apply EIP-2 themselves).
+ * The 20-byte address whose key signed `hash` (32 bytes) with the signature `rs` (r then s, 32 bytes each,
+ * big-endian) and `yParity`, or null when no key does: r or s is 0 or not below the group order (tiny-secp256k1
+ * checks these), r is not the x of a curve point, or the result is the point at infinity. High s is accepted
+ * (the callers apply EIP-2 themselves).
  */
-export function recoverAddress(hash: Uint8Array, r: bigint, s: bigint, yParity: number): Uint8Array | null {
-  if (r < 1n || r >= N || s < 1n || s >= N || (yParity !== 0 && yParity !== 1) || hash.length !== 32) return null;
-  const sig = new Uint8Array(64);
-  put32(sig, 0, r);
-  put32(sig, 32, s);
+export function recoverAddressRaw(hash: Uint8Array, rs: Uint8Array, yParity: number): Uint8Array | null {
+  if ((yParity !== 0 && yParity !== 1) || hash.length !== 32 || rs.length !== 64) return null;
   let pub: Uint8Array | null;
-  try { pub = tiny.recover(hash, sig, yParity as 0 | 1, false); } catch { return null; }
+  try { pub = tiny.recover(hash, rs, yParity as 0 | 1, false); } catch { return null; }
   if (!pub) return null;
   return keccak256(pub.subarray(1)).slice(12);
+}
+
+/** {@link recoverAddressRaw} with r and s as integers (null when either does not fit 32 bytes). */
+export function recoverAddress(hash: Uint8Array, r: bigint, s: bigint, yParity: number): Uint8Array | null {
+  if (r < 0n || s < 0n || r >> 256n !== 0n || s >> 256n !== 0n) return null;
+  const rs = new Uint8Array(64);
+  rs.set(bigIntToBytes(r, 32), 0);
+  rs.set(bigIntToBytes(s, 32), 32);
+  return recoverAddressRaw(hash, rs, yParity);
 }

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExecutor } from '../src/executor.js';
 import { resultFingerprint } from '../src/runners/mainnet.js';
+import { worldStateProvider } from '../src/provider.js';
 import { Fork } from '../src/forks.js';
 import type { Tx } from '../src/tx.js';
 import type { WorldState, AccountState } from '../src/state.js';
@@ -70,6 +71,31 @@ test('without a parent beacon block root there is no system call: the read rever
     // slot 1 = CALL's result 0 (no change), slot 0 = the timestamp left in memory by the failed call
     assert.equal(r?.storage.map((x) => [x.slot, x.after]), [[0n, TIMESTAMP]]);
   } finally { await seq.close(); }
+});
+
+test('over a StateProvider: after the system call, an older root is still fetched from the provider', async () => {
+  // The pre-state holds the root of an earlier block (timestamp OLD); a second reader asks for it. In the
+  // discovery pass the contract's storage is only partly loaded even after the system call's writes were
+  // moved into its base state, so the old slots must be fetched, not read as zero.
+  const OLD = TIMESTAMP - 12n * 5n, OLD_ROOT = 0x5151n;
+  const OLD_READER = addrOfInt(0xbeac01);
+  const oldReaderCode = fromHex('67' + OLD.toString(16).padStart(16, '0') + '600052' + '6020600060206000600073' + BEACON_ROOTS.slice(2) + '5af160015560005160005500');
+  const input = block(true);
+  input.state.set(BEACON_ROOTS, acct(0n, 1n, BEACON_CODE, new Map([[OLD % 8191n, OLD], [OLD % 8191n + 8191n, OLD_ROOT]])));
+  input.state.set(toHex(OLD_READER), acct(0n, 1n, oldReaderCode));
+  const last = input.block.transactions[input.block.transactions.length - 1];
+  input.block.transactions.push({ tx: { ...last.tx, nonce: 3n, to: OLD_READER }, from: last.from });
+  const seq = createExecutor({ workers: 1 });
+  const par = createExecutor({ workers: 2, alwaysParallel: true });
+  try {
+    const want = await seq.execute(input);
+    const oldRead = want.diff.find((d) => d.address === toHex(OLD_READER))!;
+    assert.equal(oldRead.storage.map((x) => [x.slot, x.after]), [[0n, OLD_ROOT], [1n, 1n]]);
+    for (const ex of [seq, par]) {
+      const r = await ex.execute({ block: input.block, fork: input.fork, provider: worldStateProvider(input.state) });
+      assert.is(resultFingerprint(r), resultFingerprint(want), `${ex.workers} worker(s)`);
+    }
+  } finally { await seq.close(); await par.close(); }
 });
 
 test.run();

@@ -109,11 +109,16 @@ export function codeInsert(src: usize, len: u32, hashOut: usize): usize {
 
 // ---- base state loading (coordinator, before a block) ----
 
-/** Inserts an existing account into the base state. `code` is a code entry (emptyCode for none). */
+/**
+ * Inserts (or updates) an existing account in the base state. `code` is a code entry (emptyCode for none). An
+ * account already there keeps what the base state knows of its storage (AF_HAS_STORAGE, AF_PARTIAL): an update
+ * (a system call's writes moved into the base state) changes its fields, not its storage.
+ */
 export function baseLoadAccount(addr: usize, nonce: u64, balance: usize, code: usize): usize {
   const r = acctFind(baseAcct, addr, true);
   if (r == 0) return 0;
-  store<u32>(r + A_FLAGS, AF_EXISTS);
+  const keep = tableInserted ? 0 : load<u32>(r + A_FLAGS) & (AF_HAS_STORAGE | AF_PARTIAL);
+  store<u32>(r + A_FLAGS, AF_EXISTS | keep);
   store<u64>(r + A_NONCE, nonce);
   memory.copy(r + A_BALANCE, balance, 32);
   store<u32>(r + A_CODE, <u32>(code == 0 ? emptyCode : code));

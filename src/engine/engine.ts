@@ -433,7 +433,8 @@ export class Engine {
 
   /**
    * A system call at the block's start (EIP-4788): `sender` calls `to` with `data` and `gas`, outside the
-   * block's gas and fee accounting; its writes go to the block overlay. Returns the engine status and gas used.
+   * block's gas and fee accounting; its writes go to the block overlay. Returns the engine status and gas used;
+   * in strict mode the status may be BLOCKED (0x62: a read met state that is not loaded, see missingKey).
    */
   systemCall(sender: Uint8Array, to: Uint8Array, data: Uint8Array, gas: bigint): { status: number; gasUsed: bigint } {
     const p = this.inputBase;
@@ -443,7 +444,7 @@ export class Engine {
     };
     const res = this.writeTx(p, { tx, sender, intrinsicGas: 0n });
     const status = this.fns.executeSystemCall(p, res);
-    if (status >= 0x60) throw new ExecutionError(STATUS_NAMES[status] ?? `ENGINE_${status}`, `system call to ${hex(to)}: engine condition ${STATUS_NAMES[status] ?? status}`);
+    if (status >= 0x60 && status !== 0x62) throw new ExecutionError(STATUS_NAMES[status] ?? `ENGINE_${status}`, `system call to ${hex(to)}: engine condition ${STATUS_NAMES[status] ?? status}`);
     return { status, gasUsed: this.dv().getBigUint64(res + this.abi.R_GAS_USED, true) };
   }
 
@@ -454,30 +455,14 @@ export class Engine {
    */
   promoteOverlay(): OverlayDiff {
     const moved = this.readOverlay();
-    const { fns } = this;
-    const st = this.staging;
-    const addrP = st, balP = st + 32, slotP = st + 64, valP = st + 96, hashP = st + 128, codeP = st + 256;
     for (const [addr, a] of moved.accounts) {
       if (!a.fieldsUnchanged && (!a.exists || a.epoch > 0)) throw new ExecutionError('UNSUPPORTED', `a system call deleted ${addr} or wiped its storage`);
-      writeAddr(this.u8(), addrP, addr);
-      if (!a.fieldsUnchanged) {
-        let code = 0;
-        if (a.code.length > 0) {
-          if (a.code.length > (1 << 16) - 256) throw new ExecutionError('UNSUPPORTED', `a system call left ${a.code.length} bytes of code at ${addr}`);
-          this.u8().set(a.code, codeP);
-          code = fns.loadCode(codeP, a.code.length, hashP);
-        }
-        writeWord(this.dv(), balP, a.balance);
-        if (fns.loadAccount(addrP, a.nonce, balP, code) === 0) throw new ExecutionError('ENGINE_CAPACITY', 'account table full');
-      }
-      for (const [slot, value] of a.storage) {
-        writeWord(this.dv(), slotP, slot);
-        writeWord(this.dv(), valP, value);
-        if (fns.loadStorage(addrP, slotP, valP) === 0) throw new ExecutionError('ENGINE_CAPACITY', 'storage table full');
-      }
+      // (an account already in the base state keeps its flags: has storage, partially loaded)
+      if (!a.fieldsUnchanged) this.loadAccount(addr, { nonce: a.nonce, balance: a.balance, code: a.code, storage: new Map() });
+      for (const [slot, value] of a.storage) this.loadSlot(addr, slot, value); // zeros too: they overwrite
     }
-    fns.clearTable(this.desc + this.abi.WD_OV_ACCT);
-    fns.clearTable(this.desc + this.abi.WD_OV_STOR);
+    this.fns.clearTable(this.desc + this.abi.WD_OV_ACCT);
+    this.fns.clearTable(this.desc + this.abi.WD_OV_STOR);
     return moved;
   }
 

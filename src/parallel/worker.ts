@@ -2,7 +2,7 @@
 // (claiming its own arena), then for each block runs the Block-STM worker loop: take a task from the shared
 // scheduler, execute an incarnation or validate one, report back to the scheduler, until the block is done.
 import { precompileHostImports } from '../precompiles/host.js';
-import { recoverAddress } from '../secp.js';
+import { recoverAddressRaw } from '../secp.js';
 import { Scheduler, type Task } from './scheduler.js';
 import type { EngineExports } from '../engine/wasm.js';
 import type { ParallelLayout } from '../engine/engine.js';
@@ -77,12 +77,6 @@ export const SENDER_RECORD = 128;
 export const SENDER_HEADER = 64;
 const SENDER_CHUNK = 8;
 
-function toBigInt(b: Uint8Array, off: number): bigint {
-  let hex = '0x';
-  for (let i = 0; i < 32; i++) hex += (b[off + i] < 16 ? '0' : '') + b[off + i].toString(16);
-  return BigInt(hex);
-}
-
 /** Recovers senders until none is left; returns how many this thread did. */
 export function recoverSenders(t: SendersTask): { recovered: number; ms: number } {
   const t0 = performance.now();
@@ -94,7 +88,7 @@ export function recoverSenders(t: SendersTask): { recovered: number; ms: number 
     if (start >= t.n) break;
     for (let i = start; i < Math.min(t.n, start + SENDER_CHUNK); i++) {
       const p = SENDER_HEADER + i * SENDER_RECORD;
-      const addr = recoverAddress(u8.slice(p, p + 32), toBigInt(u8, p + 32), toBigInt(u8, p + 64), u8[p + 96]);
+      const addr = recoverAddressRaw(u8.slice(p, p + 32), u8.slice(p + 32, p + 96), u8[p + 96]);
       if (addr) u8.set(addr, p + 108);
       u8[p + 97] = addr ? 1 : 2;
       recovered++;

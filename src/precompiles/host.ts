@@ -2,12 +2,11 @@
 // secp256k1 recovery, bn254 add / mul / pairing (EIP-196/197) and KZG point evaluation (EIP-4844).
 // Every function reads a fixed-size input from the shared memory and never throws into wasm.
 import { createRequire } from 'node:module';
-import { recoverAddress } from '../secp.js';
+import { recoverAddressRaw } from '../secp.js';
 import { bn254 } from '@noble/curves/bn254.js';
 
 const require = createRequire(import.meta.url);
 
-const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const BN_P = bn254.fields.Fp.ORDER;
 const BN_R = bn254.fields.Fr.ORDER;
 const G1 = bn254.G1.Point;
@@ -111,9 +110,8 @@ export function precompileHostImports(memory: PrecompileMemory): Record<string, 
         for (let i = 32; i < 63; i++) if (m[p + i] !== 0) return 0;
         const v = m[p + 63];
         if (v !== 27 && v !== 28) return 0;
-        const r = toBig(m, p + 64), s = toBig(m, p + 96);
-        if (r === 0n || r >= SECP256K1_N || s === 0n || s >= SECP256K1_N) return 0;
-        const addr = recoverAddress(m.slice(p, p + 32), r, s, v - 27);
+        // r = 0, s = 0 and values not below the group order give null
+        const addr = recoverAddressRaw(m.slice(p, p + 32), m.slice(p + 64, p + 128), v - 27);
         if (!addr) return 0;
         const out = mem();
         out.fill(0, o, o + 12);

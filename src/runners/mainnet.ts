@@ -13,15 +13,31 @@ import { createExecutor, type BlockResult } from '../executor.js';
 import { encodeReceipt } from '../receipts.js';
 import { bytesToHex } from '../hex.js';
 
-/** A canonical string of everything a block result must agree on between modes. */
-export function resultFingerprint(r: BlockResult): string {
-  const q = (n: bigint) => n.toString(16);
-  const parts = [q(r.gasUsed), q(r.blobGasUsed), bytesToHex(r.logsBloom), r.stateRoot ? bytesToHex(r.stateRoot) : '-'];
-  for (const x of r.receipts) parts.push(bytesToHex(encodeReceipt(x)), q(x.gasUsed), x.contractAddress ? bytesToHex(x.contractAddress) : '-');
+/**
+ * Walks everything two runs of a block must agree on, in a fixed order: gasUsed, blobGasUsed, the logs bloom,
+ * the state root (when computed), every receipt's encoding, gas and contract address, every changed account's
+ * nonce, balance and code (or its deletion) and its changed slots. Counts go in too, so that no two different
+ * results give the same sequence.
+ */
+export function forEachResultField(r: BlockResult, emit: (field: string | Uint8Array) => void): void {
+  const q = (n: bigint) => emit(n.toString(16));
+  q(r.gasUsed); q(r.blobGasUsed); emit(r.logsBloom);
+  emit(r.stateRoot ?? '-');
+  emit(`receipts ${r.receipts.length}`);
+  for (const x of r.receipts) { emit(encodeReceipt(x)); q(x.gasUsed); emit(x.contractAddress ?? '-'); }
+  emit(`diff ${r.diff.length}`);
   for (const d of r.diff) {
-    parts.push(d.address, d.after ? `${q(d.after.nonce)}:${q(d.after.balance)}:${bytesToHex(d.after.code)}` : 'deleted');
-    for (const s of d.storage) parts.push(`${q(s.slot)}=${q(s.after)}`);
+    emit(d.address);
+    if (d.after) { q(d.after.nonce); q(d.after.balance); emit(d.after.code); } else emit('deleted');
+    emit(`slots ${d.storage.length}`);
+    for (const s of d.storage) { q(s.slot); q(s.after); }
   }
+}
+
+/** A canonical string of everything a block result must agree on between modes (forEachResultField). */
+export function resultFingerprint(r: BlockResult): string {
+  const parts: string[] = [];
+  forEachResultField(r, (f) => parts.push(typeof f === 'string' ? f : bytesToHex(f)));
   return parts.join('|');
 }
 
