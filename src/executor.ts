@@ -21,6 +21,7 @@ import { wasmModule } from './engine/wasm.js';
 import { HALT_BAIL, attachWorker, workerLoop, recoverSenders as recoverSendersHere, type BlockTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
+import { initBn254 } from './precompiles/bn254.js';
 
 /** A block that cannot be executed as given (an invalid transaction, an unsupported feature). Nothing is returned of it. */
 export class BlockError extends ParevmError {
@@ -72,6 +73,11 @@ export interface ExecutorOptions {
    * is not committed (stats.sequentialFrom). `false` never does.
    */
   bail?: false | { minExecutions?: number; ratio?: number };
+  /**
+   * Parallel runs: a transaction waits for the previous transaction of its sender before its first
+   * execution (default true); false lets it run early (and be aborted when it read a stale nonce).
+   */
+  senderHints?: boolean;
 }
 
 /** What to execute. */
@@ -141,6 +147,11 @@ export interface BlockStats {
   aborts: number;
   /** Times a transaction waited for another (it read an ESTIMATE). */
   dependencyWaits: number;
+  /**
+   * Parallel runs: transactions that waited for the previous transaction of their sender before running at
+   * all (it writes the nonce they read), instead of running early and being aborted.
+   */
+  senderWaits?: number;
   /** Parallel runs that bailed out (too many re-executions): the first transaction run sequentially. */
   sequentialFrom?: number;
   /** Senders recovered from signatures (ms.senders is their time, with the stateless transaction checks). */
@@ -171,6 +182,23 @@ function reasonOf(e: Error): string {
   const f = (e as ParevmError).field;
   return f !== undefined && e.message.endsWith(` (field: ${f})`) ? e.message.slice(0, -` (field: ${f})`.length) : e.message;
 }
+/**
+ * For each transaction, the previous transaction of the same sender (it writes the nonce and balance this one
+ * reads), else -1: the parallel workers let a first incarnation wait for it. A hint is only a scheduling
+ * choice (a missing or needless wait changes no result), so senders are told apart by 48 bits of their
+ * address and confirmed in full.
+ */
+function sameSenderHints(txs: ExecTx[], out: Int32Array): void {
+  const last = new Map<number, number>();
+  for (let i = 0; i < txs.length; i++) {
+    const s = txs[i].sender;
+    const key = ((s[14] << 16) | (s[15] << 8) | s[16]) * 0x1000000 + ((s[17] << 16) | (s[18] << 8) | s[19]);
+    const j = last.get(key);
+    out[i] = j !== undefined && bytesEqual(txs[j].sender, s) ? j : -1;
+    last.set(key, i);
+  }
+}
+
 /** Below this many transactions per worker a block runs sequentially (and says so). */
 const MIN_TXS_PER_WORKER = 32;
 /**
@@ -216,7 +244,13 @@ export class Executor {
   private discoveryEngine?: Engine;
   private pool?: WorkerPool;
 
-  constructor(options: ExecutorOptions = {}) { this.options = options; }
+  /** mcl for the bn254 precompiles, loading since construction (@noble/curves, same results, if it cannot load). */
+  private readonly bn254Ready: Promise<void>;
+
+  constructor(options: ExecutorOptions = {}) {
+    this.options = options;
+    this.bn254Ready = process.env.PAREVM_BN254 === 'noble' ? Promise.resolve() : initBn254().catch(() => undefined);
+  }
 
   /** Worker threads this executor uses for parallel blocks (1 = sequential only), the calling thread included. */
   get workers(): number { return Math.max(1, this.options.workers ?? 1); }
@@ -273,6 +307,7 @@ export class Executor {
    * and the executor stays usable for the next block.
    */
   async execute(input: ExecuteInput): Promise<BlockResult> {
+    await this.bn254Ready;
     const t0 = performance.now();
     const chain = this.options.chain ?? MAINNET;
     const { block } = input;
@@ -599,6 +634,7 @@ export class Executor {
     const results = p; p = al(p + n * abi.R_SIZE);
     const sched = p; p = al(p + Scheduler.bytesFor(n));
     const haltWord = p; p += 64;
+    const hintsAt = p; p = al(p + n * 4);
     const limit = engine.inputBase + engine.opts.inputBytes;
     engine.u8().fill(0, txio, haltWord + 64);
     const table = new Uint32Array(engine.memory.buffer, txTable, n * 2);
@@ -608,6 +644,8 @@ export class Executor {
       table[i * 2 + 1] = results + i * abi.R_SIZE;
       p = al(engine.writeTx(p, txs[i]));
     }
+    const useHints = this.options.senderHints !== false;
+    if (useHints) sameSenderHints(txs, new Int32Array(engine.memory.buffer, hintsAt, n));
     const tw = performance.now();
     engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
@@ -616,7 +654,7 @@ export class Executor {
     const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
     // the module and memory go to the threads once per engine (they keep their instance)
     const first = this.poolEngineId !== this.engineId;
-    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
     const own: BlockTask = { ...task, memory: engine.memory };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
@@ -680,6 +718,7 @@ export class Executor {
     stats.validations = c.validations;
     stats.aborts = c.aborts;
     stats.dependencyWaits = c.dependencies;
+    stats.senderWaits = c.hints;
     const tDeps = performance.now();
     const deps: Record<number, number[]> = {};
     const scratchPtr = engine.staging;

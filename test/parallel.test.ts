@@ -101,6 +101,26 @@ test('ERC-20 transfers, 400, each to its own sender (the pevm block)', async () 
   await equivalence(erc20Transfers(400, { self: true }));
 });
 
+test('one sender\'s nonce chain: a transaction waits for the previous one (sender hints) instead of being aborted; without hints the same result', async () => {
+  const g = rawTransfers(300, { conflict: 1 }); // every transaction from one hot sender
+  const input = { block: g.block, state: g.state, fork: g.fork, fullState: true };
+  const want = resultFingerprint(await seq.execute(input));
+  const noHints = createExecutor({ workers: 2, alwaysParallel: true, senderHints: false });
+  try {
+    for (let round = 0; round < 5; round++) {
+      const p = await par.get(2)!.execute(input);
+      assert.is(p.mode, 'parallel');
+      assert.is(resultFingerprint(p), want, 'with hints = sequential');
+      // (how many waited depends on timing: a thread that runs ahead alone waits for nothing)
+      assert.is(p.stats.aborts, 0, 'no transaction read a stale nonce');
+      assert.is(p.stats.executions, 300 + p.stats.dependencyWaits, 'a hint wait is not an execution');
+      const q = await noHints.execute(input);
+      assert.is(resultFingerprint(q), want, 'without hints = sequential');
+      assert.is(q.stats.senderWaits, 0);
+    }
+  } finally { await noHints.close(); }
+});
+
 for (const kind of ['erc20', 'transfer', 'counter'] as const) {
   test(`dependent chain (${kind}), 200`, async () => {
     const g = dependentChain(200, { kind });

@@ -70,8 +70,8 @@ function checkRun(name: string, block: SimBlock, shared: SimShared, loops: LoopS
 // --- unit ------------------------------------------------------------------------------------------------
 
 test('layout: bytesFor, init at an offset, attach checks', () => {
-  assert.is(Scheduler.bytesFor(0), 640);
-  assert.is(Scheduler.bytesFor(10), 640 + 640); // one 64-byte line per transaction
+  assert.is(Scheduler.bytesFor(0), 704);
+  assert.is(Scheduler.bytesFor(10), 704 + 640); // one 64-byte line per transaction
   const sab = new SharedArrayBuffer(64 + Scheduler.bytesFor(3) + Scheduler.bytesFor(5));
   assert.throws(() => new Scheduler(sab, 64, 3), /Scheduler.init/);
   Scheduler.init(sab, 64, 3);
@@ -150,7 +150,30 @@ test('state machine: validation abort, dependency, resume, counters', () => {
   assert.is(s.finishValidation(2, false), null);
   assert.is(s.nextTask(), null);
   assert.ok(s.done());
-  assert.equal(s.counters(), { executions: 5, validations: 4, aborts: 1, dependencies: 1 });
+  assert.equal(s.counters(), { executions: 5, validations: 4, aborts: 1, dependencies: 1, hints: 0 });
+});
+
+test('a hint dependency (known before running) suspends like a dependency but counts apart', () => {
+  const sab = new SharedArrayBuffer(Scheduler.bytesFor(2));
+  Scheduler.init(sab, 0, 2);
+  const s = new Scheduler(sab, 0, 2);
+  const ex = (txIdx: number, incarnation: number): Task => ({ kind: 'execute', version: { txIdx, incarnation } });
+  assert.equal(s.nextTask(), ex(0, 0));
+  assert.is(s.nextTask(), null); // a validation slot spent on 0, not executed yet
+  assert.equal(s.nextTask(), ex(1, 0));
+  // 1 is known to depend on 0 (same sender) and 0 is still executing: 1 waits without running
+  assert.ok(s.addDependency(1, 0, true));
+  assert.equal(s.status(1), { status: 'aborting', incarnation: 0 });
+  assert.equal(s.counters(), { executions: 1, validations: 0, aborts: 0, dependencies: 0, hints: 1 });
+  // 0 finishes: 1 is ready with incarnation 1, and its first real execution counts
+  assert.is(s.finishExecution(0, 0, true), null);
+  assert.equal(s.status(1), { status: 'ready', incarnation: 1 });
+  let t: Task;
+  while ((t = s.nextTask()) !== null && t.kind !== 'execute') s.finishValidation(t.version.txIdx, false);
+  assert.equal(t, ex(1, 1));
+  // once the predecessor is EXECUTED a hint does not suspend
+  assert.not.ok(s.addDependency(1, 0, true));
+  assert.equal(s.counters().executions, 2);
 });
 
 test('finishExecution hands back its own validation unless it wrote a new location', () => {

@@ -65,9 +65,10 @@ const W_ACTIVE = 4 * LINE;
 const W_DONE = 5 * LINE, W_EPOCH = 5 * LINE + 1, W_WAITERS = 5 * LINE + 2;
 // Statistics, only ever incremented, always while the incrementing thread holds an active task, so they
 // are final once done() is true. executions: try_incarnate successes; validations: validation tasks handed
-// out; aborts: won validation aborts; dependencies: successful add_dependency.
-const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE;
-const HEADER_WORDS = 10 * LINE;
+// out; aborts: won validation aborts; dependencies: successful add_dependency; hints: first incarnations
+// suspended by addDependency(hint = true) (they ran nothing, and do not count as executions).
+const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE, W_HINTS = 10 * LINE;
+const HEADER_WORDS = 11 * LINE;
 // Per transaction i, one cache line (16 words, 4 used) from HEADER_WORDS + 16i: neighbouring transactions
 // usually run on different workers, and sharing a line made their status updates bounce between cores:
 //   +0 status: incarnation << 2 | READY/EXECUTING/EXECUTED/ABORTING; transitions as in the diagram above.
@@ -108,7 +109,7 @@ export class Scheduler {
   private readonly w: Int32Array;
   private readonly n: number;
 
-  /** Bytes of shared memory needed for a block of n transactions: 4 * (160 + 16n). */
+  /** Bytes of shared memory needed for a block of n transactions: 4 * (176 + 16n). */
   static bytesFor(n: number): number {
     checkSize(n);
     return (HEADER_WORDS + TX_WORDS * n) * 4;
@@ -156,8 +157,12 @@ export class Scheduler {
    * meanwhile finished (caller re-executes at once), true if txIdx is now suspended until it does (the
    * caller drops the task; txIdx becomes ready again, with the next incarnation, when `blocking` finishes).
    * Only the executor of txIdx may call it, while txIdx is EXECUTING; requires blocking < txIdx.
+   *
+   * `hint` = true: called before the incarnation ran, on a dependency known in advance (the previous
+   * transaction of the same sender, whose nonce it reads). Same transitions; counted in `hints` instead of
+   * `dependencies`, and the incarnation is not counted as an execution (it ran nothing).
    */
-  addDependency(txIdx: TxnIndex, blocking: TxnIndex): boolean {
+  addDependency(txIdx: TxnIndex, blocking: TxnIndex, hint = false): boolean {
     this.chaos?.();
     this.checkIdx(txIdx);
     if (!(Number.isInteger(blocking) && blocking >= 0 && blocking < txIdx)) {
@@ -178,7 +183,10 @@ export class Scheduler {
     Atomics.store(w, t + T_NEXT, Atomics.load(w, b + T_DEPS));
     Atomics.store(w, b + T_DEPS, txIdx + 1);
     this.unlock(b);
-    Atomics.add(w, W_DEPENDENCIES, 1);
+    if (hint) {
+      Atomics.sub(w, W_EXECUTIONS, 1);
+      Atomics.add(w, W_HINTS, 1);
+    } else Atomics.add(w, W_DEPENDENCIES, 1);
     // The execution task ends here (suspended); counted after the statistics so they are final at done.
     Atomics.sub(w, W_ACTIVE, 1);
     return true;
@@ -299,9 +307,10 @@ export class Scheduler {
   /**
    * Counters kept in the shared words (block totals over all threads, final once done() is true):
    * executions (incarnations started), validations (validation tasks handed out), aborts (won validation
-   * aborts), dependencies (successful addDependency). executions = n + aborts + dependencies at the end.
+   * aborts), dependencies (successful addDependency), hints (successful addDependency with hint = true).
+   * executions = n + aborts + dependencies at the end.
    */
-  counters(): { executions: number; validations: number; aborts: number; dependencies: number } {
+  counters(): { executions: number; validations: number; aborts: number; dependencies: number; hints: number } {
     this.chaos?.();
     const w = this.w;
     return {
@@ -309,6 +318,7 @@ export class Scheduler {
       validations: Atomics.load(w, W_VALIDATIONS),
       aborts: Atomics.load(w, W_ABORTS),
       dependencies: Atomics.load(w, W_DEPENDENCIES),
+      hints: Atomics.load(w, W_HINTS),
     };
   }
 

@@ -6,6 +6,10 @@ import { recoverAddressRaw } from '../secp.js';
 import { Scheduler, type Task } from './scheduler.js';
 import type { EngineExports } from '../engine/wasm.js';
 import type { ParallelLayout } from '../engine/engine.js';
+import { initBn254 } from '../precompiles/bn254.js';
+
+// bn254 precompiles through mcl in this thread too (the results are the same with @noble/curves, only slower)
+if (process.env.PAREVM_BN254 !== 'noble') await initBn254().catch(() => undefined);
 
 /** Sent once per block to every worker. */
 export interface BlockTask {
@@ -23,6 +27,12 @@ export interface BlockTask {
   txTable: number;
   txio: number;
   sched: number;
+  /**
+   * Int32 per transaction (0: none): the earlier transaction it is known to depend on (the previous one of
+   * its sender: it reads the nonce that one writes), or -1. A first incarnation waits for it instead of
+   * running early and being aborted.
+   */
+  hints: number;
   /** Int32 word: set to non-zero to make every worker stop (a fatal condition or a failed worker). */
   haltWord: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
@@ -157,6 +167,7 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
   const words = new Int32Array(buf);
   const halt = t.haltWord >> 2;
   const table = new Uint32Array(buf, t.txTable, t.n * 2);
+  const hints = t.hints !== 0 ? new Int32Array(buf, t.hints, t.n) : undefined;
   let task: Task = null;
   let executions = 0, validations = 0, fatal = 0, misses = 0;
   while (!sched.done()) {
@@ -170,6 +181,8 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
     misses = 0;
     const txIdx: number = task.version.txIdx, incarnation: number = task.version.incarnation;
     if (task.kind === 'execute') {
+      // a first incarnation whose known predecessor has not finished waits for it (it would only be aborted)
+      if (incarnation === 0 && hints !== undefined && hints[txIdx] >= 0 && sched.addDependency(txIdx, hints[txIdx], true)) { task = null; continue; }
       executions++;
       if (txIdx === t.trapTx) fns.debugTrap();
       if (t.exitTx !== undefined && txIdx >= t.exitTx && canBlock) process.exit(1); // in a worker thread: ends the thread, not the process

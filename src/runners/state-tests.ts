@@ -15,6 +15,7 @@ import { hexToBytes, hexToBigInt, bytesToHex, bytesEqual, utf8ToBytes } from '..
 import { rlpEncode } from '../rlp.js';
 import { InputError, ParevmError } from '../errors.js';
 import { fakeExponential } from '../chain.js';
+import { initBn254 } from '../precompiles/bn254.js';
 
 /** One failed case. */
 export interface StateFailure { id: string; dir: string; reason: string }
@@ -280,4 +281,7 @@ export function main(argv = process.argv.slice(2)): number {
   return r.failed > 0 ? 1 : 0;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) process.exitCode = main();
+// mcl for the bn254 precompiles (as the executor uses it); @noble/curves if it cannot load (PAREVM_BN254=noble forces it)
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  (process.env.PAREVM_BN254 === 'noble' ? Promise.resolve() : initBn254().catch(() => undefined)).then(() => { process.exitCode = main(); });
+}
