@@ -4,7 +4,7 @@
 //
 // This version runs sequentially on one engine instance; it is also the oracle the parallel executor is
 // tested against.
-import { Engine, applyDiff, STATUS_NAMES, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type MissingKey } from './engine/engine.js';
+import { Engine, applyDiff, STATUS_NAMES, CONTROL_BYTES, type ParallelLayout, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type MissingKey } from './engine/engine.js';
 import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
@@ -18,7 +18,7 @@ import { worldStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import { HALT_BAIL, attachWorker, workerLoop, recoverSenders as recoverSendersHere, type BlockTask, type WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, servedReports, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 import { initBn254 } from './precompiles/bn254.js';
@@ -231,6 +231,11 @@ function envFor(block: Block, fork: Fork, chain: ChainConfig, hashes?: Map<bigin
   };
 }
 
+/** Pool threads serving one engine's blocks: their task's promise, and whether it ended. */
+interface Serving { engineId: number; memory: WebAssembly.Memory; layout: ParallelLayout; promise: Promise<unknown>; settled: boolean }
+/** The control region has a line for each of this many serving threads (CONTROL_BYTES). */
+const MAX_SERVING_THREADS = CONTROL_BYTES / 64 - 1;
+
 /** Executes blocks. */
 let engineCounter = 0;
 
@@ -243,6 +248,10 @@ export class Executor {
   /** The engine of the strict-mode discovery pass (blocks run on a StateProvider). */
   private discoveryEngine?: Engine;
   private pool?: WorkerPool;
+  /** The pool's serve tasks, while they run (one per engine). */
+  private serving?: Serving;
+  /** Sequence number of the last block (or stop) posted to the serving threads. */
+  private blockSeq = 0;
 
   /** mcl for the bn254 precompiles, loading since construction (@noble/curves, same results, if it cannot load). */
   private readonly bn254Ready: Promise<void>;
@@ -590,6 +599,7 @@ export class Executor {
       u8[p + 96] = tx.yParity;
     });
     const pool = await this.poolFor(this.poolSize);
+    await this.stopServing(); // the threads take these tasks through the pool
     const task: SendersTask = { kind: 'senders', buffer, n: which.length };
     try {
       const running = pool.runOnAll(Array.from({ length: pool.size }, () => task));
@@ -598,6 +608,7 @@ export class Executor {
     } catch (e) {
       await this.pool?.close().catch(() => undefined);
       this.pool = undefined;
+      this.serving = undefined;
       throw new BlockError('WORKER_FAILED', `a worker thread failed recovering senders: ${(e as Error).message}`);
     }
     const senders = which.map((_, k) => {
@@ -607,9 +618,51 @@ export class Executor {
     return { senders, threads: this.workers };
   }
 
+  /**
+   * The pool threads serving `engine`'s blocks (worker.ts, "serving blocks"): started once per engine and
+   * pool; a running serve task of an earlier engine is stopped first.
+   */
+  private async serve(engine: Engine, pool: WorkerPool): Promise<Serving> {
+    const cur = this.serving;
+    if (cur && cur.engineId === this.engineId && !cur.settled) return cur;
+    await this.stopServing();
+    const first = this.poolEngineId !== this.engineId;
+    const L = engine.parallel!;
+    const t: ServeTask = { kind: 'serve', module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, seq: this.blockSeq };
+    this.poolEngineId = this.engineId;
+    const sv: Serving = { engineId: this.engineId, memory: engine.memory, layout: L, settled: false, promise: pool.runOnAll(Array.from({ length: pool.size }, () => t)) };
+    sv.promise.then(() => { sv.settled = true; }, () => { sv.settled = true; });
+    this.serving = sv;
+    return sv;
+  }
+
+  /** Ends the serve tasks (before the pool runs other tasks, or closes). */
+  private async stopServing(): Promise<void> {
+    const sv = this.serving;
+    this.serving = undefined;
+    if (!sv) return;
+    if (!sv.settled) postStop(sv.memory, sv.layout, ++this.blockSeq);
+    await sv.promise.catch(() => undefined);
+  }
+
+  /** The serving threads' reports of block `seq`; rejects when a thread stopped serving (it died or failed). */
+  private async served(sv: Serving, seq: number, threads: number): Promise<WorkerReport[]> {
+    for (let polls = 0; ; polls++) {
+      const r = servedReports(sv.memory, sv.layout, seq, threads);
+      if (r) return r;
+      if (sv.settled) {
+        await sv.promise; // rejects with the thread's error
+        throw new Error('a pool thread stopped serving blocks');
+      }
+      // the pool threads usually finish with this one: poll a little before yielding to the event loop
+      if (polls > 200) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
   private async poolFor(n: number): Promise<WorkerPool> {
     if (this.options.pool) return this.options.pool;
     if (!this.pool || this.pool.size !== n) {
+      await this.stopServing();
       await this.pool?.close();
       this.pool = await createPiscinaPool(n);
       this.poolEngineId = 0;
@@ -652,6 +705,9 @@ export class Executor {
     Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     const pool = await this.poolFor(this.poolSize);
     const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
+    // The pool threads serve this engine's blocks from the control region (one task per engine, no message
+    // per block); a custom pool of more threads than the region has lines gets one task per block.
+    const serving = pool.size <= MAX_SERVING_THREADS ? await this.serve(engine, pool) : undefined;
     // the module and memory go to the threads once per engine (they keep their instance)
     const first = this.poolEngineId !== this.engineId;
     const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
@@ -659,9 +715,18 @@ export class Executor {
     let reports: WorkerReport[];
     const tDispatch = performance.now();
     const halt = () => Atomics.store(new Int32Array(engine.memory.buffer), haltWord >> 2, 1);
-    const running = pool.runOnAll<WorkerReport>(Array.from({ length: pool.size }, () => task));
+    let running: Promise<WorkerReport[]>;
     let settled = false;
-    running.then(() => { settled = true; }, () => { settled = true; });
+    if (serving) {
+      const seq = ++this.blockSeq;
+      postBlock(engine.memory, L, seq, task);
+      running = this.served(serving, seq, pool.size);
+      running.catch(() => undefined); // awaited below, perhaps after it rejected (a thread died meanwhile)
+    } else {
+      running = pool.runOnAll<WorkerReport>(Array.from({ length: pool.size }, () => task));
+      running.then(() => { settled = true; }, () => { settled = true; });
+    }
+    const ended = () => settled || serving?.settled === true;
     let mine: WorkerReport | undefined;
     if (this.coordinatorWorks) {
       // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
@@ -674,7 +739,7 @@ export class Executor {
         for (;;) {
           const r = workerLoop(engine.fns, L.workers - 1, own, false);
           mine = mine ? { ...mine, executions: mine.executions + r.executions, validations: mine.validations + r.validations, fatal: r.fatal || mine.fatal } : r;
-          if (s0.done() || Atomics.load(words, haltWord >> 2) !== 0 || settled) break;
+          if (s0.done() || Atomics.load(words, haltWord >> 2) !== 0 || ended()) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       } catch (e) {
@@ -689,6 +754,7 @@ export class Executor {
       reports = await running;
     } catch (e) {
       halt();
+      this.serving = undefined;
       await this.pool?.close().catch(() => undefined);
       this.pool = undefined;
       this.engine = undefined; // its memory may hold a half-run block: start afresh next time
@@ -752,6 +818,7 @@ export class Executor {
 
   /** Releases the engine and stops the worker threads. */
   async close(): Promise<void> {
+    await this.stopServing();
     this.engine = undefined;
     this.discoveryEngine = undefined;
     const p = this.pool;

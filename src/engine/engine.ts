@@ -45,6 +45,9 @@ export interface EngineOptions {
   mvHeapBytes?: number;
 }
 
+/** Bytes of the control region of serving pool threads (src/parallel/worker.ts: a header line and a line per thread). */
+export const CONTROL_BYTES = 64 * 40;
+
 /** Where the parallel executor's shared regions are (byte offsets in the engine's memory). */
 export interface ParallelLayout {
   workers: number;
@@ -64,6 +67,8 @@ export interface ParallelLayout {
   mvHeapBytes: number;
   /** Incremented by each worker thread once, to claim its index (an Int32 word). */
   workerCounter: number;
+  /** The control region through which serving pool threads take blocks (src/parallel/worker.ts). */
+  control: number;
 }
 
 /** Block environment: what the header gives the EVM. */
@@ -227,6 +232,7 @@ export class Engine {
     if (o.workers > 0) {
       const mvDesc = p; p += 64;
       const workerCounter = p; p += 64;
+      const control = p; p += CONTROL_BYTES;
       const mvTable = p; p += o.mvLocations * 96;
       const mvHeap = p; p += o.mvHeapBytes;
       const workerArenas: number[] = [], workerOuts: number[] = [];
@@ -237,7 +243,7 @@ export class Engine {
       this.parallel = {
         workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: w.arenaBytes, frameBytes: w.frameBytes,
         evmMemoryBytes: w.evmMemoryBytes, returnDataBytes: w.returnDataBytes, workerArenas, workerOuts, workerOutBytes: o.workerOutBytes, mvDesc, mvTable,
-        mvLocations: o.mvLocations, mvHeap, mvHeapBytes: o.mvHeapBytes, workerCounter,
+        mvLocations: o.mvLocations, mvHeap, mvHeapBytes: o.mvHeapBytes, workerCounter, control,
       };
     }
     if (p > 0xffff0000) throw new ParevmError('ENGINE_CONFIG', `the regions need ${(p / MIB).toFixed(0)} MiB, more than a 32-bit WebAssembly memory holds`);
