@@ -17,6 +17,8 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { recoverAddress } from '../src/secp.js';
 import { worldStateRoot, type WorldState } from '../src/state.js';
+import { bn254 } from '@noble/curves/bn254.js';
+import { initBn254, bn254Backend, bn254Pairing, forceNobleBn254 } from '../src/precompiles/bn254.js';
 
 const CALLEE = addr(0xca11ee);
 
@@ -116,6 +118,26 @@ function hostCases(): { name: string; n: number; setup: (n: number) => () => voi
         return () => { for (const x of sigs) if (!recoverAddress(x.hash, x.r, x.s, x.v)) throw new Error('recovery failed'); };
       },
     },
+    ...(['mcl', 'noble'] as const).map((lib) => ({
+      name: `bn254 pairing, 2 pairs with the G2 subgroup checks (${lib}${lib === 'mcl' && bn254Backend() !== 'mcl' ? ': not loaded, noble ran' : ''})`,
+      n: 10,
+      setup: (_n: number) => {
+        const be = (v: bigint) => { const o = new Uint8Array(32); for (let i = 31; i >= 0; i--) { o[i] = Number(v & 0xffn); v >>= 8n; } return o; };
+        const G1 = bn254.G1.Point, G2 = bn254.G2.Point;
+        const p = G1.BASE.multiply(123456789n).toAffine(), q = G2.BASE.multiply(987654321n).toAffine();
+        const g1 = (y: bigint) => [be(p.x), be(y)];
+        const g2 = [be(q.x.c1), be(q.x.c0), be(q.y.c1), be(q.y.c0)];
+        const parts = [...g1(p.y), ...g2, ...g1(bn254.fields.Fp.neg(p.y)), ...g2]; // e(P, Q) * e(-P, Q) = 1
+        const input = new Uint8Array(384);
+        parts.forEach((b, i) => input.set(b, 32 * i));
+        return () => {
+          forceNobleBn254(lib === 'noble');
+          try {
+            for (let i = 0; i < _n; i++) if (bn254Pairing(input, 0, 384) !== true) throw new Error('pairing check failed');
+          } finally { forceNobleBn254(false); }
+        };
+      },
+    })),
     {
       name: 'state root (one account with 4 slots per iteration)',
       n: 5000,
@@ -238,7 +260,8 @@ export function markdown(results: Result[]): string {
   return lines.join('\n');
 }
 
-function main(argv = process.argv.slice(2)): void {
+async function main(argv = process.argv.slice(2)): Promise<void> {
+  await initBn254().catch(() => undefined); // the bn254 case measures mcl against noble
   let json: string | undefined;
   let scale = 1;
   let runs = 5;

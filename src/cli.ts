@@ -93,7 +93,7 @@ function summary(r: BlockResult, file: string): string {
   const check = (k: keyof BlockResult['checks']): string => (r.checks[k] === undefined ? 'not checkable' : r.checks[k] ? 'match' : 'MISMATCH');
   const lines = [
     `block        ${basename(dirname(file))}/${basename(file)} (${forkName(r.fork)}, ${r.mode})`,
-    `transactions ${s.txs} (${r.receipts.filter((x) => x.status === 0).length} failed), ${s.workers} worker(s): re-executions ${s.reexecutions}, validations ${s.validations}, aborts ${s.aborts}, dependency waits ${s.dependencyWaits}`,
+    `transactions ${s.txs} (${r.receipts.filter((x) => x.status === 0).length} failed), ${s.workers} worker(s): re-executions ${s.reexecutions}, validations ${s.validations}, aborts ${s.aborts}, dependency waits ${s.dependencyWaits}, sender waits ${s.senderWaits ?? 0}`,
     `gas used     ${r.gasUsed}  [header: ${check('gasUsed')}]`,
     `time         ${s.ms.execute.toFixed(2)} ms executing (${mgas.toFixed(1)} Mgas/s), ${s.ms.total.toFixed(2)} ms in all (senders ${s.ms.senders.toFixed(1)}: ${s.sendersRecovered} recovered on ${s.senderThreads} thread(s), load ${s.ms.load.toFixed(1)}, finalize ${s.ms.finalize.toFixed(1)})`,
     `logs bloom   [header: ${check('logsBloom')}]`,

@@ -4,8 +4,8 @@
 //
 // Two back ends give the same answers (test/bn254.test.ts compares them on valid and invalid inputs):
 // - mcl-wasm (herumi's mcl, C++ compiled to WebAssembly), used once `initBn254()` resolved in a thread. It
-//   must be initialised asynchronously, once per thread (~120 ms). A pairing of two pairs: ~3.7 ms against
-//   ~12-14 ms, a G2 subgroup check ~1.8 ms against ~3.2 ms (bench: `npm run bench -- micro --only bn254`).
+//   must be initialised asynchronously, once per thread (~120 ms). A pairing check of two pairs with the G2
+//   subgroup checks: ~8 ms against ~20 ms (2.5x, `npm run bench -- micro --only bn254`, one run, loaded machine).
 //   Mainnet block 11743952 spends ~39 ms of its ~50 ms in one transaction's pairings with @noble/curves.
 // - @noble/curves (BigInt arithmetic), synchronous, for a thread that has not initialised mcl.
 import { bn254 } from '@noble/curves/bn254.js';
