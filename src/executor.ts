@@ -186,17 +186,26 @@ function reasonOf(e: Error): string {
  * For each transaction, the previous transaction of the same sender (it writes the nonce and balance this one
  * reads), else -1: the parallel workers let a first incarnation wait for it. A hint is only a scheduling
  * choice (a missing or needless wait changes no result), so senders are told apart by 48 bits of their
- * address and confirmed in full.
+ * address and confirmed in full. Also returns the gas limits of the longest such chain: a nonce chain runs one
+ * transaction after another in any mode.
  */
-function sameSenderHints(txs: ExecTx[], out: Int32Array): void {
+function senderChains(txs: ExecTx[]): { hints: Int32Array; chainGas: bigint } {
+  const hints = new Int32Array(txs.length);
   const last = new Map<number, number>();
+  const gas = new Map<number, bigint>();
+  let chainGas = 0n;
   for (let i = 0; i < txs.length; i++) {
     const s = txs[i].sender;
     const key = ((s[14] << 16) | (s[15] << 8) | s[16]) * 0x1000000 + ((s[17] << 16) | (s[18] << 8) | s[19]);
     const j = last.get(key);
-    out[i] = j !== undefined && bytesEqual(txs[j].sender, s) ? j : -1;
+    const same = j !== undefined && bytesEqual(txs[j].sender, s);
+    hints[i] = same ? j : -1;
     last.set(key, i);
+    const g = (same ? gas.get(key)! : 0n) + txs[i].tx.gasLimit;
+    gas.set(key, g);
+    if (g > chainGas) chainGas = g;
   }
+  return { hints, chainGas };
 }
 
 /** Below this many transactions per worker a block runs sequentially (and says so). */
@@ -385,10 +394,13 @@ export class Executor {
       // A parallel block costs ~1-3 ms of fixed overhead (thread hand-off, scheduler and table set-up,
       // finalisation): measured on the bundled 48-transaction block, it loses 0.2x to sequential.
       const gas = block.header.gasUsed ?? txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
+      const limits = txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
+      const chains = senderChains(txs);
       if (!this.options.alwaysParallel && txs.length < this.workers * MIN_TXS_PER_WORKER) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
       else if (!this.options.alwaysParallel && gas < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers: too little work to gain from parallel execution`;
+      else if (!this.options.alwaysParallel && chains.chainGas * 2n > limits) fallback = `one sender's transactions carry ${chains.chainGas} of the ${limits} gas of the limits: a nonce chain that long runs one transaction after another in any mode`;
       else {
-        const par = await this.runParallel(engine, txs, stats);
+        const par = await this.runParallel(engine, txs, stats, this.options.senderHints !== false ? chains.hints : undefined);
         if ('fallback' in par) {
           fallback = par.fallback;
           engine.beginBlock(envFor(block, fork, chain, blockHashes)); // an empty overlay for the sequential run
@@ -675,7 +687,7 @@ export class Executor {
    * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
    * discards its pool and stays usable.
    */
-  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats): Promise<{ results: TxResult[] } | { fallback: string }> {
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, hints?: Int32Array): Promise<{ results: TxResult[] } | { fallback: string }> {
     const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
@@ -697,8 +709,8 @@ export class Executor {
       table[i * 2 + 1] = results + i * abi.R_SIZE;
       p = al(engine.writeTx(p, txs[i]));
     }
-    const useHints = this.options.senderHints !== false;
-    if (useHints) sameSenderHints(txs, new Int32Array(engine.memory.buffer, hintsAt, n));
+    const useHints = hints !== undefined;
+    if (hints) new Int32Array(engine.memory.buffer, hintsAt, n).set(hints);
     const tw = performance.now();
     engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
