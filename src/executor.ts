@@ -267,7 +267,7 @@ export class Executor {
 
   constructor(options: ExecutorOptions = {}) {
     this.options = options;
-    this.bn254Ready = process.env.PAREVM_BN254 === 'noble' ? Promise.resolve() : initBn254().catch(() => undefined);
+    this.bn254Ready = initBn254();
   }
 
   /** Worker threads this executor uses for parallel blocks (1 = sequential only), the calling thread included. */
@@ -366,7 +366,8 @@ export class Executor {
     if (!state) throw new BlockError('BAD_INPUT', 'no pre-state: give state or provider');
     const fullState = input.fullState && !input.provider;
 
-    const engine = this.engineFor(state, txs.length, txs.reduce((g, t) => g + t.tx.gasLimit, 0n));
+    const limits = txs.reduce((g, t) => g + t.tx.gasLimit, 0n); // the sum of the gas limits
+    const engine = this.engineFor(state, txs.length, limits);
     engine.loadState(state);
     engine.beginBlock(envFor(block, fork, chain, blockHashes));
     // EIP-4788: the parent beacon block root into the beacon-roots contract, before the transactions. Its
@@ -393,8 +394,7 @@ export class Executor {
     if (this.workers > 1) {
       // A parallel block costs ~1-3 ms of fixed overhead (thread hand-off, scheduler and table set-up,
       // finalisation): measured on the bundled 48-transaction block, it loses 0.2x to sequential.
-      const gas = block.header.gasUsed ?? txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
-      const limits = txs.reduce((g, t) => g + t.tx.gasLimit, 0n);
+      const gas = block.header.gasUsed ?? limits;
       const chains = senderChains(txs);
       if (!this.options.alwaysParallel && txs.length < this.workers * MIN_TXS_PER_WORKER) fallback = `${txs.length} transactions for ${this.workers} workers: too few to gain from parallel execution`;
       else if (!this.options.alwaysParallel && gas < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers: too little work to gain from parallel execution`;

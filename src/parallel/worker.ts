@@ -11,7 +11,7 @@ import { initBn254 } from '../precompiles/bn254.js';
 
 // bn254 precompiles through mcl in a pool thread too (the results are the same with @noble/curves, only
 // slower); the calling thread's executor loads it itself
-if (!isMainThread && process.env.PAREVM_BN254 !== 'noble') await initBn254().catch(() => undefined);
+if (!isMainThread) await initBn254();
 
 /** Sent once per block to every worker. */
 export interface BlockTask {
@@ -59,7 +59,7 @@ export interface WorkerReport { worker: number; fatal: number; executions: numbe
 
 let inst: { fns: EngineExports; engineId: number; index: number; memory: WebAssembly.Memory } | undefined;
 
-function instantiate(t: BlockTask): NonNullable<typeof inst> {
+function instantiate(t: Pick<BlockTask, 'module' | 'memory' | 'layout' | 'engineId'>): NonNullable<typeof inst> {
   if (inst && inst.engineId === t.engineId) return inst;
   if (!t.module || !t.memory) throw new Error(`engine ${t.engineId} was not sent to this thread`);
   const memory = t.memory;
@@ -133,7 +133,7 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
 //     +4 microseconds in the loop.
 const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12;
-export const CMD_BLOCK = 1, CMD_STOP = 2;
+const CMD_BLOCK = 1, CMD_STOP = 2;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
 const SERVE_SPIN_MS = 0.5;
 
@@ -144,9 +144,14 @@ export interface ServeTask {
   seq: number;
 }
 
+/** The control region's words. */
+function controlWords(memory: WebAssembly.Memory, L: ParallelLayout): Int32Array {
+  return new Int32Array(memory.buffer, L.control, CONTROL_BYTES / 4);
+}
+
 /** Coordinator: writes block `seq`'s task into the control region and wakes the serving threads. */
 export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, t: BlockTask): void {
-  const w = new Int32Array(memory.buffer, L.control, CONTROL_BYTES / 4);
+  const w = controlWords(memory, L);
   w[C_N] = t.n; w[C_TX_TABLE] = t.txTable; w[C_TXIO] = t.txio; w[C_SCHED] = t.sched; w[C_HINTS] = t.hints; w[C_HALT] = t.haltWord;
   w[C_CHAOS] = t.chaos ? 1 : 0; w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
   w[C_BAIL_MIN] = t.bail ? t.bail.minExecutions : 0; w[C_BAIL_PPM] = t.bail ? Math.round(t.bail.ratio * 1e6) : 0;
@@ -157,7 +162,7 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
 
 /** Coordinator: tells the serving threads to end their task. */
 export function postStop(memory: WebAssembly.Memory, L: ParallelLayout, seq: number): void {
-  const w = new Int32Array(memory.buffer, L.control, CONTROL_BYTES / 4);
+  const w = controlWords(memory, L);
   Atomics.store(w, C_CMD, CMD_STOP);
   Atomics.store(w, C_SEQ, seq);
   Atomics.notify(w, C_SEQ);
@@ -165,7 +170,7 @@ export function postStop(memory: WebAssembly.Memory, L: ParallelLayout, seq: num
 
 /** Coordinator: the reports of the serving threads that finished block `seq` (null while one has not). */
 export function servedReports(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, threads: number): WorkerReport[] | null {
-  const w = new Int32Array(memory.buffer, L.control, CONTROL_BYTES / 4);
+  const w = controlWords(memory, L);
   const out: WorkerReport[] = [];
   for (let i = 0; i < threads; i++) {
     const b = 16 * (1 + i);
@@ -177,8 +182,8 @@ export function servedReports(memory: WebAssembly.Memory, L: ParallelLayout, seq
 
 /** Serves blocks until CMD_STOP; returns how many it ran. */
 function serve(t: ServeTask): { blocks: number } {
-  const { fns, index, memory } = instantiate({ ...t, n: 0, txTable: 0, txio: 0, sched: 0, hints: 0, haltWord: 0 });
-  const w = new Int32Array(memory.buffer, t.layout.control, CONTROL_BYTES / 4);
+  const { fns, index, memory } = instantiate(t);
+  const w = controlWords(memory, t.layout);
   let seen = t.seq;
   let blocks = 0;
   for (;;) {

@@ -14,15 +14,19 @@ type Mcl = typeof import('mcl-wasm');
 let mcl: Mcl | undefined;
 let loading: Promise<void> | undefined;
 
-/** Loads and initialises mcl in this thread (idempotent); until it resolves, @noble/curves does the work. */
+/**
+ * Loads and initialises mcl in this thread (idempotent; never rejects). Until it resolves, and for good if mcl
+ * cannot load or PAREVM_BN254=noble is set, @noble/curves does the work.
+ */
 export function initBn254(): Promise<void> {
   loading ??= (async () => {
+    if (typeof process !== 'undefined' && process.env?.PAREVM_BN254 === 'noble') return;
     const mod = await import('mcl-wasm'); // CommonJS: its exports are the default export under Node
     const m = ((mod as unknown as { default?: Mcl }).default ?? mod) as Mcl;
     await m.init(m.BN_SNARK1);
     m.verifyOrderG2(true); // a G2 point must be in the order-r subgroup (EIP-197)
     mcl = m;
-  })();
+  })().catch(() => undefined);
   return loading;
 }
 

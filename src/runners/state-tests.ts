@@ -281,7 +281,5 @@ export function main(argv = process.argv.slice(2)): number {
   return r.failed > 0 ? 1 : 0;
 }
 
-// mcl for the bn254 precompiles (as the executor uses it); @noble/curves if it cannot load (PAREVM_BN254=noble forces it)
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  (process.env.PAREVM_BN254 === 'noble' ? Promise.resolve() : initBn254().catch(() => undefined)).then(() => { process.exitCode = main(); });
-}
+// mcl for the bn254 precompiles, as the executor uses it (@noble/curves if it cannot load; PAREVM_BN254=noble forces that)
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) initBn254().then(() => { process.exitCode = main(); });
