@@ -263,3 +263,83 @@ export function codeFind(td: usize, hash: usize, insert: bool): usize {
   tableFull = true;
   return 0;
 }
+
+// ---- concurrent inserts (the end of a parallel block: the workers finalise into the block overlay) ----
+//
+// Several workers insert into one table at once. A free record is claimed by compare-and-swap of its GEN word
+// from what it held to CLAIMING(gen); the claimer fills the record (key and initial fields, every word but
+// GEN) and then publishes it by storing gen. A prober that meets CLAIMING(gen) waits for the publication
+// before it compares the key, so that two workers inserting one key end with one record. Invariant: a GEN
+// word equal to gen means the record's key and initial fields are final. Overlay tables never chain overflow
+// tables (TD_GROW 0), so a table past 3/4 full is full (tableFull).
+
+// @ts-ignore: decorator
+@inline function claiming(gen: u32): u32 { return gen ^ 0x80000000; }
+
+/**
+ * Finds or inserts the record of `addr` (and `slot`, when not 0) in `td`, safely against concurrent
+ * inserters. A new record is zeroed, keyed and passed to `init` before it is published, so that no thread sees
+ * it half-initialised. Returns 0 when the table is full.
+ */
+function findShared(td: usize, addr: usize, slot: usize, h: u32, genOff: usize, init: (r: usize) => void): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = h & mask;
+  tableInserted = false;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const r = base + (<usize>i << 7); // A_SIZE == S_SIZE == 128
+    let g = atomic.load<u32>(r + genOff);
+    if (g != gen && g != claiming(gen)) {
+      if (atomic.cmpxchg<u32>(r + genOff, g, claiming(gen)) == g) {
+        memory.fill(r, 0, genOff);
+        memory.fill(r + genOff + 4, 0, 128 - genOff - 4);
+        memory.copy(r + A_ADDR, addr, 20); // S_ADDR == A_ADDR
+        if (slot != 0) memory.copy(r + S_SLOT, slot, 32);
+        init(r);
+        atomic.store<u32>(r + genOff, gen); // publishes key and fields
+        tableInserted = true;
+        return r;
+      }
+      g = atomic.load<u32>(r + genOff); // another worker claimed it first
+    }
+    while (g == claiming(gen)) g = atomic.load<u32>(r + genOff);
+    if (g == gen && addrEq(r + A_ADDR, addr) && (slot == 0 || wordEq(r + S_SLOT, slot))) return r;
+    if (g != gen) continue; // the claim was given back (the table is full): look again at this record
+    i = (i + 1) & mask;
+  }
+  tableFull = true;
+  return 0;
+}
+
+/**
+ * Records this thread inserted through findShared since the last `sharedCount`: the table's TD_COUNT is
+ * advanced once per batch (one contended atomic per record, on one cache line, made two threads finalising
+ * together slower than one).
+ */
+let acctInserts: u32 = 0;
+let storInserts: u32 = 0;
+
+/** Adds this thread's inserts to the tables' counts; false when one is now past 3/4 full (tableFull). */
+export function sharedCount(acctTd: usize, storTd: usize): bool {
+  const a = atomic.add<u32>(acctTd + TD_COUNT, acctInserts) + acctInserts;
+  const s = atomic.add<u32>(storTd + TD_COUNT, storInserts) + storInserts;
+  acctInserts = 0;
+  storInserts = 0;
+  if (a * 4 > (load<u32>(acctTd + TD_MASK) + 1) * 3 || s * 4 > (load<u32>(storTd + TD_MASK) + 1) * 3) { tableFull = true; return false; }
+  return true;
+}
+
+/** acctFind with insertion, safe against concurrent inserters (see above); `init` fills a new record's fields. */
+export function acctFindShared(td: usize, addr: usize, init: (r: usize) => void): usize {
+  const r = findShared(td, addr, 0, <u32>hashAddr(addr), A_GEN, init);
+  if (tableInserted) acctInserts++;
+  return r;
+}
+
+/** storFind with insertion, safe against concurrent inserters. */
+export function storFindShared(td: usize, addr: usize, slot: usize): usize {
+  const r = findShared(td, addr, slot, <u32>hashSlot(addr, slot), S_GEN, (r: usize): void => {});
+  if (tableInserted) storInserts++;
+  return r;
+}

@@ -41,6 +41,8 @@ export interface EngineExports {
   validateTx(j: number): number;
   abortTx(j: number): void;
   finalizeBlock(n: number): number;
+  finalizeChunks(n: number, ctrl: number): void;
+  finalizeCoinbase(n: number): number;
   txDependencies(j: number, out: number, max: number): number;
   debugTrap(): void;
   keccak256(ptr: number, len: number, out: number): void;

@@ -296,6 +296,15 @@ export class Scheduler {
     Atomics.sub(w, W_WAITERS, 1);
   }
 
+  /**
+   * The incarnation txIdx last finished executing when it is EXECUTED now, else -1: one atomic read and no
+   * allocation (the coordinator's commit reader polls it between tasks).
+   */
+  executedIncarnation(txIdx: TxnIndex): number {
+    const s = Atomics.load(this.w, tx(txIdx) + T_STATUS);
+    return (s & 3) === EXECUTED ? s >>> 2 : -1;
+  }
+
   /** Status and incarnation of a transaction (for stats/debugging). */
   status(txIdx: TxnIndex): { status: 'ready' | 'executing' | 'executed' | 'aborting'; incarnation: Incarnation } {
     this.chaos?.();

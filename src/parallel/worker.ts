@@ -37,6 +37,18 @@ export interface BlockTask {
   hints: number;
   /** Int32 word: set to non-zero to make every worker stop (a fatal condition or a failed worker). */
   haltWord: number;
+  /**
+   * Int32 word: how many transactions' inputs the coordinator has written so far (it writes them while the
+   * pool threads start; a worker that takes a transaction not yet written waits for it). Invariant: only
+   * grows during a block, to n; the inputs of transactions below it do not change until the block ends.
+   */
+  writtenWord: number;
+  /**
+   * Two Int32 words, zeroed before the block: the next chunk of the multi-version table to finalise into the
+   * block overlay and a failure flag (assembly/mv/txio.ts finalizeChunks). Every worker finalises chunks once
+   * the block is done.
+   */
+  finWords: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
@@ -128,11 +140,11 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //   C_SEQ     the coordinator's block sequence number: bumped (then notified) once the block's words below are
 //             written. Invariant: the words of block SEQ do not change until every thread reported SEQ done.
 //   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks).
-//   C_N .. C_BAIL_PPM   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
+//   C_N .. C_FIN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
 //     +4 microseconds in the loop.
-const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12;
+const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13, C_FIN = 14;
 const CMD_BLOCK = 1, CMD_STOP = 2;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
 const SERVE_SPIN_MS = 0.5;
@@ -155,6 +167,7 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
   w[C_N] = t.n; w[C_TX_TABLE] = t.txTable; w[C_TXIO] = t.txio; w[C_SCHED] = t.sched; w[C_HINTS] = t.hints; w[C_HALT] = t.haltWord;
   w[C_CHAOS] = t.chaos ? 1 : 0; w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
   w[C_BAIL_MIN] = t.bail ? t.bail.minExecutions : 0; w[C_BAIL_PPM] = t.bail ? Math.round(t.bail.ratio * 1e6) : 0;
+  w[C_WRITTEN] = t.writtenWord; w[C_FIN] = t.finWords;
   Atomics.store(w, C_CMD, CMD_BLOCK);
   Atomics.store(w, C_SEQ, seq); // publishes the words above
   Atomics.notify(w, C_SEQ);
@@ -198,7 +211,7 @@ function serve(t: ServeTask): { blocks: number } {
     const bailMin = w[C_BAIL_MIN];
     const task: BlockTask = {
       memory, layout: t.layout, engineId: t.engineId, n: w[C_N], txTable: w[C_TX_TABLE], txio: w[C_TXIO], sched: w[C_SCHED], hints: w[C_HINTS],
-      haltWord: w[C_HALT], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
+      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], finWords: w[C_FIN], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
       bail: bailMin > 0 ? { minExecutions: bailMin, ratio: w[C_BAIL_PPM] / 1e6 } : undefined,
     };
     attachWorker(fns, index, task);
@@ -255,9 +268,9 @@ export function attachWorker(fns: EngineExports, index: number, t: BlockTask): v
  * false is the coordinator thread taking part: it never sleeps in Atomics.wait and returns as soon as no task
  * is available after a short poll, so that its event loop can run (and notice a pool thread that died: a dead
  * thread's claimed task is never finished, and a sleeping coordinator would wait for it forever); it may
- * call again after yielding.
+ * call again after yielding. `between` (the coordinator's commit reader) runs before every task and poll.
  */
-export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canBlock: boolean): WorkerReport {
+export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canBlock: boolean, between?: () => void): WorkerReport {
   const t0 = performance.now();
   const buf = t.memory!.buffer as unknown as SharedArrayBuffer;
   const sched = new Scheduler(buf, t.sched, t.n);
@@ -266,10 +279,12 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
   const halt = t.haltWord >> 2;
   const table = new Uint32Array(buf, t.txTable, t.n * 2);
   const hints = t.hints !== 0 ? new Int32Array(buf, t.hints, t.n) : undefined;
+  const written = t.writtenWord >> 2;
   let task: Task = null;
   let executions = 0, validations = 0, fatal = 0, misses = 0;
   while (!sched.done()) {
     if (Atomics.load(words, halt) !== 0) break;
+    if (between !== undefined) between();
     if (task === null) task = sched.nextTask();
     if (task === null) {
       if (!canBlock && ++misses > COORDINATOR_POLLS) break;
@@ -281,6 +296,9 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
     if (task.kind === 'execute') {
       // a first incarnation whose known predecessor has not finished waits for it (it would only be aborted)
       if (incarnation === 0 && hints !== undefined && hints[txIdx] >= 0 && sched.addDependency(txIdx, hints[txIdx], true)) { task = null; continue; }
+      // the coordinator may still be writing the block's inputs (a pool thread starts before it is done)
+      while (Atomics.load(words, written) <= txIdx && Atomics.load(words, halt) === 0) { /* ~0.5 us per input */ }
+      if (Atomics.load(words, halt) !== 0) break;
       executions++;
       if (txIdx === t.trapTx) fns.debugTrap();
       if (t.exitTx !== undefined && txIdx >= t.exitTx && canBlock) process.exit(1); // in a worker thread: ends the thread, not the process
@@ -304,7 +322,16 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
   }
   // A task in hand when the coordinator leaves (it only leaves with none) or on a halt is void: the block is
   // abandoned (halt) or finished (done).
+  if (fatal === 0) finalizeShare(fns, sched, words, t);
   return { worker: index, fatal, executions, validations, ms: performance.now() - t0 };
+}
+
+/**
+ * Once the block is done (and not halted): this thread's share of moving the final values into the block
+ * overlay (chunks claimed until none is left, so any number of threads may call it, at any time after done).
+ */
+export function finalizeShare(fns: EngineExports, sched: Scheduler, words: Int32Array, t: BlockTask): void {
+  if (t.finWords !== 0 && sched.done() && Atomics.load(words, t.haltWord >> 2) === 0) fns.finalizeChunks(t.n, t.finWords);
 }
 
 /** Empty polls (each a short spin) after which the coordinator leaves the loop to the pool threads. */
