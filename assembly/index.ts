@@ -15,7 +15,7 @@ import { setTables, setScratch, setEnv } from './context';
 import { executeTx, executeSystemCall } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
-  lastWroteNew, finalizeToOverlay, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf, clearBlockedSequential,
+  lastWroteNew, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf, clearBlockedSequential,
 } from './mv/txio';
 import { mvFull, clearMvFull, mvResetChunk, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
 import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
@@ -54,7 +54,7 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   staging = arenaAlloc(1 << 16);
   const scr = arenaAlloc(1024);
   const gp = arenaAlloc(32);
-  parScratch = arenaAlloc(128); // two 32-byte words, the lazy fee, finalisation control words
+  parScratch = arenaAlloc(96); // two 32-byte words and the lazy fee
   if (staging == 0 || scr == 0 || gp == 0 || parScratch == 0) return 0;
   setScratch(gp, scr);
   setAddrScratch(arenaAlloc(32));
@@ -142,15 +142,11 @@ export function wroteNewLocation(): bool { return lastWroteNew; }
 export function validateTx(j: u32): bool { return validate(j); }
 export function abortTx(j: u32): void { markEstimates(j); }
 
-/** Coordinator, after a parallel block of n transactions: the final values into the block overlay (one thread). */
-export function finalizeBlock(n: u32): bool { return finalizeToOverlay(n); }
-
 /**
- * Every worker, once the block is done: finalises chunks of the multi-version table into the overlay until
- * none is left (control words at ctrl, zeroed before the block: next chunk, failed). Then one thread calls
- * finalizeCoinbase.
+ * Coordinator, parallel blocks: applyWrites(j) moves committed transaction j's writes into the block overlay
+ * (in transaction order); finalizeCoinbase(n) then sets the coinbase's balance with the fees of [0, n).
  */
-export { finalizeChunks, finalizeCoinbase } from './mv/txio';
+export { applyWrites, finalizeCoinbase } from './mv/txio';
 
 /** Coordinator, after a parallel block: transaction j's observed dependencies (u32 indices at out, at most max). */
 export function txDependencies(j: u32, out: usize, max: u32): u32 { return readDependencies(j, out, max); }

@@ -18,7 +18,7 @@ import { worldStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import { HALT_BAIL, attachWorker, workerLoop, finalizeShare, postBlock, postStop, servedReports, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, servedReports, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 import { initBn254 } from './precompiles/bn254.js';
@@ -705,7 +705,6 @@ export class Executor {
     const results = p; p = al(p + n * abi.R_SIZE);
     const sched = p; p = al(p + Scheduler.bytesFor(n));
     const haltWord = p; p += 64;
-    const finWords = p; p += 64;
     const writtenWord = p; p += 64;
     const hintsAt = p; p = al(p + n * 4);
     const limit = engine.inputBase + engine.opts.inputBytes;
@@ -729,7 +728,7 @@ export class Executor {
     const serving = pool.size <= MAX_SERVING_THREADS ? await this.serve(engine, pool) : undefined;
     // the module and memory go to the threads once per engine (they keep their instance)
     const first = this.poolEngineId !== this.engineId;
-    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, finWords, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
     const own: BlockTask = { ...task, memory: engine.memory };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
@@ -766,17 +765,15 @@ export class Executor {
     const tWritten = performance.now();
     const ended = () => settled || serving?.settled === true;
     let mine: WorkerReport | undefined;
-    // Results are read as transactions commit (commitReader), between the coordinator's tasks: reading them
-    // is JavaScript work (receipts, logs) that would otherwise run alone after the block.
-    const out: TxResult[] = [];
-    let read = 0;
-    const failed = { tx: -1, word: 0 };
+    // Results are read, and writes applied to the block overlay, as transactions commit (commitReader),
+    // between the coordinator's tasks: work that would otherwise run alone after the block.
+    const commits: Commits = { count: 0, out: [], failedTx: -1, failedWord: 0, overlayFull: false };
     if (this.coordinatorWorks) {
       // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
       // while there are any, yields to its event loop when there are none, and comes back until the block
       // is done or halted, or a pool thread ended.
       const s0 = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
-      const readCommitted = () => { read = commitReader(engine, s0, out, read, results, n, false, failed); };
+      const readCommitted = () => commitReader(engine, s0, commits, results, n, false);
       try {
         attachWorker(engine.fns, L.workers - 1, own);
         for (;;) {
@@ -785,7 +782,6 @@ export class Executor {
           if (s0.done() || Atomics.load(words, haltWord >> 2) !== 0 || ended()) break;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        if (!mine?.fatal) finalizeShare(engine.fns, s0, words, own); // (done may have come after its loop returned)
       } catch (e) {
         halt();
         await running.catch(() => undefined);
@@ -812,18 +808,20 @@ export class Executor {
     const tFin = performance.now();
     const s = new Scheduler(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
     engine.fns.parallelAttach(L.mvDesc, txio, 0, 0); // the coordinator reads the block's records from here on
-    // Bailed out (too many re-executions): the committed prefix is the executed transactions that still
-    // validate, in order (each reads only versions of the ones before it, all final); the rest runs here.
-    let committed = n;
+    // The rest of the commits. Bailed out (too many re-executions): the committed prefix is the executed
+    // transactions that still validate, in order (each reads only versions of the ones before it, all final);
+    // the rest runs here, sequentially.
+    const readEarly = commits.count;
     const bailed = Atomics.load(words, haltWord >> 2) === HALT_BAIL;
     if (bailed) {
-      // (the results read so far are of committed transactions; more may validate now)
-      read = commitReader(engine, s, out, read, results, n, false, { tx: -1, word: 0 });
-      committed = read;
+      commits.failedTx = -1; // (a failure seen during the block may have been a transient ESTIMATE)
+      commitReader(engine, s, commits, results, n, false);
     } else if (!s.done()) return { fallback: 'the scheduler did not finish' };
-    // the workers moved the final values into the block overlay (finalizeShare), all but the coinbase's
-    const finalized = bailed ? engine.fns.finalizeBlock(committed) : words[(finWords >> 2) + 1] === 0 && engine.fns.finalizeCoinbase(n);
-    if (!finalized) return { fallback: 'the block overlay is full' };
+    else commitReader(engine, s, commits, results, n, true);
+    const committed = commits.count;
+    // the overlay holds the committed transactions' writes, all but the coinbase's balance
+    if (commits.overlayFull || !engine.fns.finalizeCoinbase(committed)) return { fallback: 'the block overlay is full' };
+    if (!bailed && committed < n) return { fallback: 'a transaction did not commit' };
     const c = s.counters();
     stats.workers = L.workers;
     stats.executions = c.executions + (n - committed);
@@ -844,19 +842,17 @@ export class Executor {
     }
     if (this.options.dependencyGraph) stats.dependencies = deps;
     const tRes = performance.now();
-    const readEarly = read;
-    if (!bailed) read = commitReader(engine, s, out, read, results, n, true, failed);
     if (bailed) {
       // the rest in order on this thread, over the overlay that now holds the committed prefix
       stats.sequentialFrom = committed;
       for (let i = committed; i < n; i++) {
         const r = engine.runTx(table[i * 2], table[i * 2 + 1]);
-        out.push(r);
+        commits.out.push(r);
         if (!r.valid) break;
       }
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms', `(${readEarly} of ${n} read during the block)`);
-    return { results: out };
+    return { results: commits.out };
   }
 
   /** Releases the engine and stops the worker threads. */
@@ -870,36 +866,47 @@ export class Executor {
   }
 }
 
+/** Progress of a parallel block's commits (commitReader). */
+interface Commits {
+  /** Transactions committed so far: their results are in `out` and their writes in the block overlay. */
+  count: number;
+  out: TxResult[];
+  /** The last transaction whose commit validation failed, and its status word then: not tried again until it changes. */
+  failedTx: number;
+  failedWord: number;
+  /** The block overlay ran out of room (the block then runs sequentially). */
+  overlayFull: boolean;
+}
+
 /**
- * Reads the results of the transactions that committed since `from` into `out`; returns the new count.
- * Transaction k commits when every transaction below it committed, it is EXECUTED, and its incarnation
- * validates now: it then read only final values, so its result is final (a validation that raced with this
- * one may still abort it, but its next incarnation reads the same values and gives the same result). The
- * status is read again after the result: an incarnation that started meanwhile may have been rewriting the
- * record, so that read is dropped. `done`: the block is done, every executed incarnation is final (no
- * validation needed). `failed`: the last transaction whose validation failed here, with its status word then;
- * it is not tried again until its status changes.
+ * Commits the transactions that can commit after `c.count`: reads each one's result into `c.out` and applies
+ * its writes to the block overlay (applyWrites), in order. Transaction k commits when every transaction below
+ * it committed, it is EXECUTED, and its incarnation validates now: it then read only final values, so its
+ * result and writes are final (a validation that raced with this one may still abort it, but its next
+ * incarnation reads the same values and gives the same result and writes). The status is read again after
+ * the result: an incarnation that started meanwhile may have been rewriting the record, so that read is
+ * dropped. `done`: the block is done and every executed incarnation is final (no validation needed).
  */
-function commitReader(engine: Engine, s: Scheduler, out: TxResult[], from: number, results: number, n: number, done: boolean, failed: { tx: number; word: number }): number {
+function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number, n: number, done: boolean): void {
   const { abi } = engine;
-  let k = from;
-  while (k < n) {
+  while (c.count < n && !c.overlayFull) {
+    const k = c.count;
     const inc = s.executedIncarnation(k);
-    if (inc < 0) break;
+    if (inc < 0) return;
     if (!done) {
       const word = (inc << 2) | 2;
-      if (failed.tx === k && failed.word === word) break;
-      if (!engine.fns.validateTx(k)) { failed.tx = k; failed.word = word; break; }
+      if (c.failedTx === k && c.failedWord === word) return;
+      if (!engine.fns.validateTx(k)) { c.failedTx = k; c.failedWord = word; return; }
     }
     const r = results + k * abi.R_SIZE;
     const status = engine.dv().getInt32(r + abi.R_STATUS, true);
-    if (status >= 0x60) break; // (not a result: the block stops on an engine condition)
+    if (status >= 0x60) return; // (not a result: the block stops on an engine condition)
     const res = engine.readResult(r, status);
-    if (s.executedIncarnation(k) !== inc) break;
-    out.push(res);
-    k++;
+    if (s.executedIncarnation(k) !== inc) return;
+    if (!engine.fns.applyWrites(k)) { c.overlayFull = true; return; }
+    c.out.push(res);
+    c.count++;
   }
-  return k;
 }
 
 /**

@@ -147,17 +147,6 @@ export function mvFind(kind: u32, addr: usize, slot: usize, insert: bool): usize
 // @ts-ignore: decorator
 @inline function unlock(e: usize): void { atomic.store<u32>(e + L_LOCK, 0); }
 
-/**
- * Set while the block's finalisation runs: no worker writes any more, so resolving needs no lock (an atomic
- * read-modify-write per location, ~10% of the finalisation).
- */
-let quiescent: bool = false;
-export function setQuiescent(q: bool): void { quiescent = q; }
-// @ts-ignore: decorator
-@inline function rlock(e: usize): void { if (!quiescent) lock(e); }
-// @ts-ignore: decorator
-@inline function runlock(e: usize): void { if (!quiescent) unlock(e); }
-
 /** Index of the first version with tx >= j (versions sorted by tx). Call under the lock. */
 function lowerBound(e: usize, j: u32): u32 {
   const v = <usize>load<u32>(e + L_VERS);
@@ -194,18 +183,18 @@ export function mvResolve(kind: u32, addr: usize, slot: usize, j: u32, out: usiz
 
 /** `mvResolve` on a location entry already in hand. */
 export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
-  rlock(e);
+  lock(e);
   let i = lowerBound(e, j);
-  if (i == 0) { runlock(e); return RESOLVE_BASE; }
+  if (i == 0) { unlock(e); return RESOLVE_BASE; }
   const vs = <usize>load<u32>(e + L_VERS);
   let v = vs + <usize>(i - 1) * V_SIZE;
   let fl = load<u32>(v + V_FLAGS);
-  if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); runlock(e); return RESOLVE_BLOCKED; }
+  if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); unlock(e); return RESOLVE_BLOCKED; }
   if (kind != K_BAL || (fl & VF_DELTA) == 0) {
     memory.copy(out, v + V_VALUE, 32);
     resolvedEpoch = load<u32>(v + V_EPOCH);
     resolvedFullTx = load<u32>(v + V_TX);
-    runlock(e);
+    unlock(e);
     resolvedOnBase = false;
     return RESOLVE_VALUE;
   }
@@ -214,7 +203,7 @@ export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
   resolvedOnBase = true;
   while (true) {
     fl = load<u32>(v + V_FLAGS);
-    if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); runlock(e); return RESOLVE_BLOCKED; }
+    if ((fl & VF_ESTIMATE) != 0) { resolvedBlocker = load<u32>(v + V_TX); unlock(e); return RESOLVE_BLOCKED; }
     // 256-bit add with carries
     const x = v + V_VALUE;
     const a0 = l0 + load<u64>(x); const c0: u64 = a0 < l0 ? 1 : 0;
@@ -227,7 +216,7 @@ export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
     if (i == 0) break;
     v = vs + <usize>(i - 1) * V_SIZE;
   }
-  runlock(e);
+  unlock(e);
   store<u64>(out, l0); store<u64>(out, l1, 8); store<u64>(out, l2, 16); store<u64>(out, l3, 24);
   return RESOLVE_VALUE;
 }
@@ -308,13 +297,6 @@ export function mvEstimateOrRemove(kind: u32, addr: usize, slot: usize, j: u32, 
     }
   }
   unlock(e);
-}
-
-/** Iteration for the end of the block (coordinator; no concurrent writers then). */
-export function mvCapacity(): u32 { return load<u32>(md + MD_MASK) + 1; }
-export function mvEntryAt(i: u32): usize {
-  const e = <usize>load<u32>(md + MD_TABLE) + <usize>i * LOC_SIZE;
-  return load<u32>(e + L_STATE) == published && load<u32>(e + L_COUNT) > 0 ? e : 0;
 }
 
 /**

@@ -40,8 +40,7 @@ export interface EngineExports {
   wroteNewLocation(): number;
   validateTx(j: number): number;
   abortTx(j: number): void;
-  finalizeBlock(n: number): number;
-  finalizeChunks(n: number, ctrl: number): void;
+  applyWrites(j: number): number;
   finalizeCoinbase(n: number): number;
   txDependencies(j: number, out: number, max: number): number;
   debugTrap(): void;

@@ -43,12 +43,6 @@ export interface BlockTask {
    * grows during a block, to n; the inputs of transactions below it do not change until the block ends.
    */
   writtenWord: number;
-  /**
-   * Two Int32 words, zeroed before the block: the next chunk of the multi-version table to finalise into the
-   * block overlay and a failure flag (assembly/mv/txio.ts finalizeChunks). Every worker finalises chunks once
-   * the block is done.
-   */
-  finWords: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
@@ -140,11 +134,11 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //   C_SEQ     the coordinator's block sequence number: bumped (then notified) once the block's words below are
 //             written. Invariant: the words of block SEQ do not change until every thread reported SEQ done.
 //   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks).
-//   C_N .. C_FIN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
+//   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
 //     +4 microseconds in the loop.
-const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13, C_FIN = 14;
+const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13;
 const CMD_BLOCK = 1, CMD_STOP = 2;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
 const SERVE_SPIN_MS = 0.5;
@@ -167,7 +161,7 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
   w[C_N] = t.n; w[C_TX_TABLE] = t.txTable; w[C_TXIO] = t.txio; w[C_SCHED] = t.sched; w[C_HINTS] = t.hints; w[C_HALT] = t.haltWord;
   w[C_CHAOS] = t.chaos ? 1 : 0; w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
   w[C_BAIL_MIN] = t.bail ? t.bail.minExecutions : 0; w[C_BAIL_PPM] = t.bail ? Math.round(t.bail.ratio * 1e6) : 0;
-  w[C_WRITTEN] = t.writtenWord; w[C_FIN] = t.finWords;
+  w[C_WRITTEN] = t.writtenWord;
   Atomics.store(w, C_CMD, CMD_BLOCK);
   Atomics.store(w, C_SEQ, seq); // publishes the words above
   Atomics.notify(w, C_SEQ);
@@ -211,7 +205,7 @@ function serve(t: ServeTask): { blocks: number } {
     const bailMin = w[C_BAIL_MIN];
     const task: BlockTask = {
       memory, layout: t.layout, engineId: t.engineId, n: w[C_N], txTable: w[C_TX_TABLE], txio: w[C_TXIO], sched: w[C_SCHED], hints: w[C_HINTS],
-      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], finWords: w[C_FIN], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
+      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
       bail: bailMin > 0 ? { minExecutions: bailMin, ratio: w[C_BAIL_PPM] / 1e6 } : undefined,
     };
     attachWorker(fns, index, task);
@@ -322,16 +316,7 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
   }
   // A task in hand when the coordinator leaves (it only leaves with none) or on a halt is void: the block is
   // abandoned (halt) or finished (done).
-  if (fatal === 0) finalizeShare(fns, sched, words, t);
   return { worker: index, fatal, executions, validations, ms: performance.now() - t0 };
-}
-
-/**
- * Once the block is done (and not halted): this thread's share of moving the final values into the block
- * overlay (chunks claimed until none is left, so any number of threads may call it, at any time after done).
- */
-export function finalizeShare(fns: EngineExports, sched: Scheduler, words: Int32Array, t: BlockTask): void {
-  if (t.finWords !== 0 && sched.done() && Atomics.load(words, t.haltWord >> 2) === 0) fns.finalizeChunks(t.n, t.finWords);
 }
 
 /** Empty polls (each a short spin) after which the coordinator leaves the loop to the pool threads. */
