@@ -146,6 +146,23 @@ for (const g of specialCases()) {
   });
 }
 
+test('the small-block rule counts a plain transfer as 6,600 gas of work, not 21,000; contract calls at their gas', async () => {
+  const ex = createExecutor({ workers: 2 });
+  try {
+    // 300 plain transfers: 6.3M gas (above 3M per worker) but ~1 ms of work: sequential, and it says why
+    const raw = rawTransfers(300);
+    const r = await ex.execute({ block: raw.block, state: raw.state, fork: raw.fork });
+    assert.is(r.mode, 'sequential');
+    assert.match(r.fallback ?? '', /6300000 gas for 2 workers \(1980000 counting each plain transfer as 6600\)/);
+    // 300 ERC-20 transfers (calls with data): their gas counts in full, so they run in parallel
+    const erc = erc20Transfers(300);
+    const r2 = await ex.execute({ block: erc.block, state: erc.state, fork: erc.fork });
+    assert.is(r2.mode, 'parallel', r2.fallback);
+  } finally {
+    await ex.close();
+  }
+});
+
 test('generators are deterministic', () => {
   const a = mixedConflicts(60, 0.5), b = mixedConflicts(60, 0.5);
   const key = (g: GeneratedBlock) => JSON.stringify(
