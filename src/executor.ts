@@ -2,8 +2,8 @@
 // pre-state and returns receipts, gas, the logs bloom, the receipts root, the state diff and (when the
 // pre-state is the whole state) the state root, each checked against the header when the header has it.
 //
-// This version runs sequentially on one engine instance; it is also the oracle the parallel executor is
-// tested against.
+// A block runs sequentially on the calling thread's engine instance (also the oracle the parallel executor
+// is tested against), or in parallel (Block-STM, `runParallel`) on that thread and the pool threads.
 import { Engine, applyDiff, STATUS_NAMES, CONTROL_BYTES, type ParallelLayout, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type MissingKey } from './engine/engine.js';
 import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
