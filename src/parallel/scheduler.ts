@@ -68,7 +68,11 @@ const W_DONE = 5 * LINE, W_EPOCH = 5 * LINE + 1, W_WAITERS = 5 * LINE + 2;
 // out; aborts: won validation aborts; dependencies: successful add_dependency; hints: first incarnations
 // suspended by addDependency(hint = true) (they ran nothing, and do not count as executions).
 const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE, W_HINTS = 10 * LINE;
-const HEADER_WORDS = 11 * LINE;
+// finish_seq: finished executions so far (only grows). An execution takes its number (T_FIN_SEQ) after its
+// writes are in the multi-version memory, so a validation that read finish_seq >= F before it began saw the
+// writes of every execution numbered up to F (the commit reader's shortcut, see validatedSince).
+const W_FINISH_SEQ = 11 * LINE;
+const HEADER_WORDS = 12 * LINE;
 // Per transaction i, one cache line (16 words, 4 used) from HEADER_WORDS + 16i: neighbouring transactions
 // usually run on different workers, and sharing a line made their status updates bounce between cores:
 //   +0 status: incarnation << 2 | READY/EXECUTING/EXECUTED/ABORTING; transitions as in the diagram above.
@@ -77,8 +81,12 @@ const HEADER_WORDS = 11 * LINE;
 //      (i already EXECUTED) or found by i's finish_execution. Held for a few loads and stores only.
 //   +2 dependents: 0 for an empty list, else 1 + the first transaction suspended until i finishes executing.
 //   +3 next: while i is suspended (ABORTING in some list), 0 or 1 + the next transaction of that list.
+//   +4 finish seq: the finish_seq number of i's last finished execution (only grows).
+//   +5 validation start, +6 1 + validated incarnation: a successful validation of that incarnation began
+//      when finish_seq was +5. Both written and read under i's lock, so that they always come from one
+//      validation.
 const TX_WORDS = LINE;
-const T_STATUS = 0, T_LOCK = 1, T_DEPS = 2, T_NEXT = 3;
+const T_STATUS = 0, T_LOCK = 1, T_DEPS = 2, T_NEXT = 3, T_FIN_SEQ = 4, T_VAL_START = 5, T_VAL_INC = 6;
 
 // idle: polls before sleeping (cheap checks of three words), then one Atomics.wait of at most this long.
 const IDLE_SPINS = 64;
@@ -202,6 +210,7 @@ export class Scheduler {
     this.checkIdx(txIdx);
     const w = this.w, t = tx(txIdx);
     const executing = (incarnation << 2) | EXECUTING;
+    Atomics.store(w, t + T_FIN_SEQ, Atomics.add(w, W_FINISH_SEQ, 1) + 1); // (its writes are published)
     this.lock(t);
     if (Atomics.compareExchange(w, t + T_STATUS, executing, (incarnation << 2) | EXECUTED) !== executing) {
       const s = Atomics.load(w, t + T_STATUS);
@@ -294,6 +303,34 @@ export class Scheduler {
     const epoch = Atomics.load(w, W_EPOCH);
     if (!this.shouldRetry()) Atomics.wait(w, W_EPOCH, epoch, IDLE_WAIT_MS);
     Atomics.sub(w, W_WAITERS, 1);
+  }
+
+  /** finish_seq now: read before a validation begins (noteValidated). */
+  validationStart(): number { return Atomics.load(this.w, W_FINISH_SEQ); }
+
+  /** A validation of `incarnation` of txIdx that began at `start` (validationStart) succeeded. */
+  noteValidated(txIdx: TxnIndex, incarnation: Incarnation, start: number): void {
+    const t = tx(txIdx);
+    this.lock(t);
+    Atomics.store(this.w, t + T_VAL_START, start);
+    Atomics.store(this.w, t + T_VAL_INC, incarnation + 1);
+    this.unlock(t);
+  }
+
+  /** The finish_seq number of txIdx's last finished execution (0: none yet). */
+  finishSeq(txIdx: TxnIndex): number { return Atomics.load(this.w, tx(txIdx) + T_FIN_SEQ); }
+
+  /**
+   * When a validation of `incarnation` of txIdx succeeded: a finish_seq value it began at or after (every
+   * execution numbered up to it had published its writes), else -1. If every transaction below txIdx is
+   * final and their final executions are numbered up to that value, the validation saw final values only.
+   */
+  validatedSince(txIdx: TxnIndex, incarnation: Incarnation): number {
+    const t = tx(txIdx);
+    this.lock(t);
+    const since = Atomics.load(this.w, t + T_VAL_INC) === incarnation + 1 ? Atomics.load(this.w, t + T_VAL_START) : -1;
+    this.unlock(t);
+    return since;
   }
 
   /**

@@ -307,7 +307,9 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
       task = sched.finishExecution(txIdx, incarnation, fns.wroteNewLocation() !== 0);
     } else {
       validations++;
+      const start = sched.validationStart();
       const valid = fns.validateTx(txIdx) !== 0;
+      if (valid) sched.noteValidated(txIdx, incarnation, start); // (the commit reader may not validate it again)
       const aborted = !valid && sched.tryValidationAbort(txIdx, incarnation);
       if (aborted) fns.abortTx(txIdx);
       task = sched.finishValidation(txIdx, aborted);
