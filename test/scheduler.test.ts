@@ -70,8 +70,8 @@ function checkRun(name: string, block: SimBlock, shared: SimShared, loops: LoopS
 // --- unit ------------------------------------------------------------------------------------------------
 
 test('layout: bytesFor, init at an offset, attach checks', () => {
-  assert.is(Scheduler.bytesFor(0), 704);
-  assert.is(Scheduler.bytesFor(10), 704 + 640); // one 64-byte line per transaction
+  assert.is(Scheduler.bytesFor(0), 768); // 12 header lines
+  assert.is(Scheduler.bytesFor(10), 768 + 640); // one 64-byte line per transaction
   const sab = new SharedArrayBuffer(64 + Scheduler.bytesFor(3) + Scheduler.bytesFor(5));
   assert.throws(() => new Scheduler(sab, 64, 3), /Scheduler.init/);
   Scheduler.init(sab, 64, 3);
@@ -98,6 +98,28 @@ test('empty block is done at the first nextTask', () => {
   assert.not.ok(s.done());
   assert.is(s.nextTask(), null);
   assert.ok(s.done());
+});
+
+test('finish numbers and recorded validations (the commit reader\'s shortcut)', () => {
+  const sab = new SharedArrayBuffer(Scheduler.bytesFor(2));
+  Scheduler.init(sab, 0, 2);
+  const s = new Scheduler(sab, 0, 2);
+  assert.is(s.finishSeq(0), 0);
+  assert.is(s.validatedSince(1, 0), -1); // no validation recorded
+  assert.is(s.validationStart(), 0);
+  s.nextTask(); s.nextTask(); s.nextTask(); // 0 and 1 executing
+  s.finishExecution(0, 0, true);
+  assert.is(s.finishSeq(0), 1);
+  const start = s.validationStart(); // a validation of 1 that begins now saw 0's writes
+  assert.is(start, 1);
+  s.finishExecution(1, 0, true);
+  assert.is(s.finishSeq(1), 2);
+  s.noteValidated(1, 0, start);
+  assert.is(s.validatedSince(1, 0), 1);
+  assert.is(s.validatedSince(1, 1), -1); // another incarnation: nothing known of it
+  s.noteValidated(1, 1, 2);
+  assert.is(s.validatedSince(1, 0), -1);
+  assert.is(s.validatedSince(1, 1), 2);
 });
 
 test('state machine: validation abort, dependency, resume, counters', () => {
