@@ -187,7 +187,7 @@ function reasonOf(e: Error): string {
 /**
  * For each transaction, the previous transaction of the same sender (it writes the nonce and balance this one
  * reads), else -1: the parallel workers let a first incarnation wait for it. A hint is only a scheduling
- * choice (a missing or needless wait changes no result), so senders are told apart by 48 bits of their
+ * choice (a missing or needless wait changes no result), so senders are told apart by 31 bits of their
  * address and confirmed in full. Also returns the gas limits of the longest such chain: a nonce chain runs one
  * transaction after another in any mode.
  */
@@ -212,6 +212,11 @@ function senderChains(txs: ExecTx[]): { hints: Int32Array; chainGas: bigint } {
   let chainGas = 0n;
   for (let i = longest; i >= 0; i = hints[i]) chainGas += txs[i].tx.gasLimit;
   return { hints, chainGas };
+}
+
+/** Bytes a transaction's input record may take in the engine: `fixed` for the record, then its data and access list. */
+function inputBound(t: ExecTx, fixed: number): number {
+  return fixed + t.tx.data.length + 64 * t.tx.accessList.reduce((k, e) => k + 1 + e.storageKeys.length, 0);
 }
 
 /** Below this many transactions per worker a block runs sequentially (and says so). */
@@ -511,8 +516,7 @@ export class Executor {
     const limit = engine.inputBase + engine.opts.inputBytes;
     for (let i = 0; i < txs.length; i++) {
       if (i === this.options.debugTrapTx) engine.fns.debugTrap();
-      const need = 512 + txs[i].tx.data.length + 64 * txs[i].tx.accessList.reduce((n, e) => n + 1 + e.storageKeys.length, 0);
-      if (p + need > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
+      if (p + inputBound(txs[i], 512) > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
       engine.setBlockGasUsed(cumulative, blobGas);
       const resPtr = engine.writeTx(p, txs[i]);
       const r = engine.runTx(p, resPtr);
@@ -737,7 +741,7 @@ export class Executor {
     const limit = engine.inputBase + engine.opts.inputBytes;
     // the inputs' room first: a block that does not fit falls back before any thread starts
     const inputsAt = p;
-    for (let i = 0; i < n; i++) p = al(p + 1024 + txs[i].tx.data.length + 64 * txs[i].tx.accessList.reduce((k, e) => k + 1 + e.storageKeys.length, 0));
+    for (let i = 0; i < n; i++) p = al(p + inputBound(txs[i], 1024));
     if (p > limit) return { fallback: 'the block input region is too small' };
     // (result records need no zeroing: the engine writes every byte of one when its transaction ends)
     engine.u8().fill(0, txio, txio + n * abi.TX_IO_SIZE);
@@ -794,7 +798,7 @@ export class Executor {
     let mine: WorkerReport | undefined;
     // Results are read, and writes applied to the block overlay, as transactions commit (commitReader),
     // between the coordinator's tasks: work that would otherwise run alone after the block.
-    const commits: Commits = { count: 0, out: [], failedTx: -1, failedWord: 0, overlayFull: false, maxFinishSeq: 0 };
+    const commits: Commits = { count: 0, out: [], failedTx: -1, failedInc: 0, overlayFull: false, maxFinishSeq: 0 };
     if (this.coordinatorWorks) {
       // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
       // while there are any, yields to its event loop when there are none, and comes back until the block
@@ -898,9 +902,9 @@ interface Commits {
   /** Transactions committed so far: their results are in `out` and their writes in the block overlay. */
   count: number;
   out: TxResult[];
-  /** The last transaction whose commit validation failed, and its status word then: not tried again until it changes. */
+  /** The last transaction whose commit validation failed, and its incarnation then: not tried again until it changes. */
   failedTx: number;
-  failedWord: number;
+  failedInc: number;
   /** The block overlay ran out of room (the block then runs sequentially). */
   overlayFull: boolean;
   /** The highest finish_seq number of the committed transactions' executions (Scheduler.finishSeq). */
@@ -927,9 +931,8 @@ function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number,
     const inc = s.executedIncarnation(k);
     if (inc < 0) return;
     if (!done && s.validatedSince(k, inc) < c.maxFinishSeq) {
-      const word = (inc << 2) | 2;
-      if (c.failedTx === k && c.failedWord === word) return;
-      if (!engine.fns.validateTx(k)) { c.failedTx = k; c.failedWord = word; return; }
+      if (c.failedTx === k && c.failedInc === inc) return;
+      if (!engine.fns.validateTx(k)) { c.failedTx = k; c.failedInc = inc; return; }
     }
     const r = results + k * abi.R_SIZE;
     const status = engine.dv().getInt32(r + abi.R_STATUS, true);

@@ -182,7 +182,7 @@ export function mvResolve(kind: u32, addr: usize, slot: usize, j: u32, out: usiz
 }
 
 /** `mvResolve` on a location entry already in hand. */
-export function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
+function mvResolveEntry(e: usize, kind: u32, j: u32, out: usize): i32 {
   lock(e);
   let i = lowerBound(e, j);
   if (i == 0) { unlock(e); return RESOLVE_BASE; }

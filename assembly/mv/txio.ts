@@ -6,14 +6,13 @@
 // execution depends only on the values it read, so equal values mean the same execution.
 import {
   K_INFO, K_BAL, K_SLOT, I_NONCE, I_CODE, I_FLAGS, I_EPOCH, VF_DELTA, RESOLVE_BASE, RESOLVE_BLOCKED,
-  mvResolve, mvResolveEntry, mvWrite, mvEstimateOrRemove, mvWriters, resolvedFullTx, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
-  L_KIND, L_ADDR, L_SLOT, L_VERS, L_COUNT, V_SIZE, V_VALUE, V_EPOCH,
+  mvResolve, mvWrite, mvEstimateOrRemove, mvWriters, resolvedFullTx, resolvedBlocker, resolvedEpoch, resolvedOnBase, wroteNew, mvAttach,
 } from './mvmemory';
 import {
-  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE, S_VALUE, S_EPOCH,
+  A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE, S_VALUE,
   acctFind, storFind, tableInserted,
 } from '../state/records';
-import { baseAcct, baseStor, ovAcct, ovStor, emptyCode } from '../state/world';
+import { baseAcct, baseStor, ovAcct, emptyCode, commitStorage } from '../state/world';
 import { env, ENV_COINBASE } from '../context';
 import { addrEq } from '../state/records';
 import * as u from '../u256';
@@ -348,10 +347,7 @@ export function applyWrites(j: u32): bool {
     const addr = e + SE_ADDR;
     const v = e + SE_VALUE;
     if (kind == K_SLOT) {
-      const o = storFind(ovStor, addr, e + SE_SLOT, true);
-      if (o == 0) return false;
-      memory.copy(o + S_VALUE, v, 32);
-      store<u32>(o + S_EPOCH, load<u32>(e + SE_EPOCH));
+      if (!commitStorage(addr, e + SE_SLOT, v, load<u32>(e + SE_EPOCH))) return false;
       continue;
     }
     if (kind == K_BAL && isCoinbase(addr)) continue; // finalizeCoinbase, with the fees

@@ -73,7 +73,7 @@ const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_
 // writes of every execution numbered up to F (the commit reader's shortcut, see validatedSince).
 const W_FINISH_SEQ = 11 * LINE;
 const HEADER_WORDS = 12 * LINE;
-// Per transaction i, one cache line (16 words, 4 used) from HEADER_WORDS + 16i: neighbouring transactions
+// Per transaction i, one cache line (16 words, 7 used) from HEADER_WORDS + 16i: neighbouring transactions
 // usually run on different workers, and sharing a line made their status updates bounce between cores:
 //   +0 status: incarnation << 2 | READY/EXECUTING/EXECUTED/ABORTING; transitions as in the diagram above.
 //   +1 lock: 0 free, 1 held (spin lock). Protects the dependency list of i and serializes i's

@@ -291,8 +291,10 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
       // a first incarnation whose known predecessor has not finished waits for it (it would only be aborted)
       if (incarnation === 0 && hints !== undefined && hints[txIdx] >= 0 && sched.addDependency(txIdx, hints[txIdx], true)) { task = null; continue; }
       // the coordinator may still be writing the block's inputs (a pool thread starts before it is done)
-      while (Atomics.load(words, written) <= txIdx && Atomics.load(words, halt) === 0) { /* ~0.5 us per input */ }
-      if (Atomics.load(words, halt) !== 0) break;
+      if (Atomics.load(words, written) <= txIdx) {
+        while (Atomics.load(words, written) <= txIdx && Atomics.load(words, halt) === 0) { /* ~0.5 us per input */ }
+        if (Atomics.load(words, halt) !== 0) break;
+      }
       executions++;
       if (txIdx === t.trapTx) fns.debugTrap();
       if (t.exitTx !== undefined && txIdx >= t.exitTx && canBlock) process.exit(1); // in a worker thread: ends the thread, not the process
