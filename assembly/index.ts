@@ -17,7 +17,7 @@ import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
   lastWroteNew, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf, clearBlockedSequential,
 } from './mv/txio';
-import { mvFull, clearMvFull, mvResetChunk, MV_DESC_SIZE, LOC_SIZE, V_SIZE } from './mv/mvmemory';
+import { mvFull, clearMvFull, mvResetChunk, MV_DESC_SIZE, MV_INDEX_SLOT, MV_ENTRY_SIZE, V_SIZE } from './mv/mvmemory';
 import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
 
 export {
@@ -42,7 +42,7 @@ export { executeTx, executeSystemCall, buildTables, tableInit, keccak256, codeHe
 
 let staging: usize = 0;
 let parScratch: usize = 0;
-export { TX_IO_SIZE, SET_ENTRY_SIZE, MV_DESC_SIZE, LOC_SIZE, V_SIZE };
+export { TX_IO_SIZE, SET_ENTRY_SIZE, MV_DESC_SIZE, MV_INDEX_SLOT, MV_ENTRY_SIZE, V_SIZE };
 
 /**
  * Sets up this instance: its arena [arenaBase, arenaBase + arenaSize) and the shared descriptor block.

@@ -164,6 +164,8 @@ const DEFAULTS: Required<EngineOptions> = {
   mvHeapBytes: 64 * MIB,
 };
 
+// assembly/mv/mvmemory.ts: bytes per index slot and per location entry (checked against the build's ABI)
+const MV_INDEX_SLOT = 8, MV_ENTRY_SIZE = 128;
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
 const ZERO_BLOOM = new Uint8Array(256);
@@ -233,8 +235,10 @@ export class Engine {
       const mvDesc = p; p += 64;
       const workerCounter = p; p += 64;
       const control = p; p += CONTROL_BYTES;
-      const mvTable = p; p += o.mvLocations * 96;
-      const mvHeap = p; p += o.mvHeapBytes;
+      const mvTable = p; p += o.mvLocations * MV_INDEX_SLOT;
+      // the heap holds the location entries too (an index more than 3/4 full makes the block fall back)
+      const mvHeapBytes = o.mvHeapBytes + Math.ceil((o.mvLocations * MV_ENTRY_SIZE * 3) / 4);
+      const mvHeap = p; p += mvHeapBytes;
       const workerArenas: number[] = [], workerOuts: number[] = [];
       const w = { arenaBytes: o.arenaBytes, frameBytes: o.frameBytes, evmMemoryBytes: o.evmMemoryBytes, returnDataBytes: o.returnDataBytes || o.evmMemoryBytes, ...o.worker };
       const arenas = o.workerArenas >= 0 ? Math.min(o.workerArenas, o.workers) : o.workers;
@@ -243,7 +247,7 @@ export class Engine {
       this.parallel = {
         workers: o.workers, desc: this.desc, envPtr: this.envPtr, arenaBytes: w.arenaBytes, frameBytes: w.frameBytes,
         evmMemoryBytes: w.evmMemoryBytes, returnDataBytes: w.returnDataBytes, workerArenas, workerOuts, workerOutBytes: o.workerOutBytes, mvDesc, mvTable,
-        mvLocations: o.mvLocations, mvHeap, mvHeapBytes: o.mvHeapBytes, workerCounter, control,
+        mvLocations: o.mvLocations, mvHeap, mvHeapBytes, workerCounter, control,
       };
     }
     if (p > 0xffff0000) throw new ParevmError('ENGINE_CONFIG', `the regions need ${(p / MIB).toFixed(0)} MiB, more than a 32-bit WebAssembly memory holds`);
@@ -252,6 +256,7 @@ export class Engine {
     const { fns, abi } = instantiate(this.memory);
     this.fns = fns;
     this.abi = abi;
+    if (abi.MV_INDEX_SLOT !== MV_INDEX_SLOT || abi.MV_ENTRY_SIZE !== MV_ENTRY_SIZE) throw new ParevmError('ENGINE_CONFIG', 'the engine build does not match engine.ts (multi-version entry sizes)');
     const dv = this.dv();
     dv.setUint32(this.desc + abi.WD_TABLES, tables, true);
     fns.buildTables(tables);
