@@ -12,7 +12,7 @@ import { buildTables } from './gas/tables';
 import { framesInit, } from './interpreter/frame';
 import { setAddrScratch } from './interpreter/interpreter';
 import { setTables, setScratch, setEnv } from './context';
-import { executeTx, executeSystemCall } from './tx';
+import { executeTx, executeSystemCall, bloomCacheInit } from './tx';
 import {
   txioAttach, beginIncarnation, endParallel, blockedOn, outAlloc, outFull, publish, validate, markEstimates,
   lastWroteNew, TX_IO_SIZE, SET_ENTRY_SIZE, readDependencies, setLazyFeeBuf, clearBlockedSequential,
@@ -59,7 +59,7 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   setScratch(gp, scr);
   setAddrScratch(arenaAlloc(32));
   u256Init();
-  if (!txCacheInit()) return 0;
+  if (!txCacheInit() || !bloomCacheInit()) return 0;
   if (!framesInit(frameBytes, memBytes, retBytes)) return 0;
   worldAttach(desc);
   setTables(<usize>load<u32>(desc + WD_TABLES));

@@ -11,6 +11,7 @@ import {
   R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_BLOOM, R_SIZE,
 } from './context';
 import { keccak256 } from './keccak';
+
 import { SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from './fork';
 import {
   ST_STOP, ST_CREATE_COLLISION, ST_OUT_OF_GAS, ST_FATAL_ARENA, ST_FATAL_TABLE,
@@ -33,7 +34,7 @@ import {
   newFrame, frameSetCode, frameSetInitCode, initCodeExtra, beginCreate, touchTarget, createAddress,
   precompileId, setActiveFrame, topGasLeft, topOutPtr, topOutLen, lastStatus, engineFault, clearEngineFault,
 } from './interpreter/calls';
-import { arenaMark, arenaReset } from './arena';
+import { arenaAlloc, arenaMark, arenaReset } from './arena';
 import { runPrecompile, precompileCount, PC_OK, pcGasUsed, pcOutPtr, pcOutLen } from './precompiles/index';
 
 const BLOB_GAS_PER_BLOB: u64 = 131072; // EIP-4844
@@ -44,14 +45,47 @@ function addOv(r: usize, a: usize, b: usize): bool {
   return u.lt(r, a);
 }
 
-/** Adds keccak(value)'s three 11-bit indices to a 2048-bit bloom. */
+// Bloom indices of recent values, direct-mapped (this instance's arena; set up by bloomCacheInit). A block's
+// logs repeat addresses and topics: every ERC-20 transfer logs the token's address and the Transfer topic, so
+// two of the four keccaks of its bloom (and of the six of the whole transfer) are found here.
+// Entry (48 bytes): u32 length of the value (0: empty), three u16 bit indices, the value (20 or 32 bytes).
+const BLOOM_CACHE_ENTRIES: usize = 64;
+const BC_SIZE: usize = 48;
+let bloomCache: usize = 0;
+export function bloomCacheInit(): bool {
+  bloomCache = arenaAlloc(BLOOM_CACHE_ENTRIES * BC_SIZE);
+  if (bloomCache != 0) memory.fill(bloomCache, 0, BLOOM_CACHE_ENTRIES * BC_SIZE);
+  return bloomCache != 0;
+}
+
+/** Adds keccak(value)'s three 11-bit indices to a 2048-bit bloom (`len` is 20 or 32; h: 32 bytes of scratch). */
 function bloomAdd(bloom: usize, value: usize, len: usize, h: usize): void {
-  keccak256(value, len, h);
-  for (let i: usize = 0; i < 6; i += 2) {
-    const bit = ((<u32>load<u8>(h + i) << 8) | <u32>load<u8>(h + i + 1)) & 2047;
-    const p = bloom + 255 - (bit >> 3);
-    store<u8>(p, load<u8>(p) | <u8>(<u32>1 << (bit & 7)));
+  const a = load<u64>(value), b = load<u64>(value, 8), c = load<u32>(value, 16);
+  const d = len == 32 ? load<u64>(value, 24) ^ <u64>load<u32>(value, 20) : 0;
+  const e = bloomCache + (<usize>(((a ^ b ^ c ^ d) * 0x9E3779B97F4A7C15) >> 58) * BC_SIZE);
+  const k = e + 16;
+  let b0: u32, b1: u32, b2: u32;
+  if (load<u32>(e) == <u32>len && load<u64>(k) == a && load<u64>(k, 8) == b && load<u32>(k, 16) == c
+    && (len == 20 || (load<u32>(k, 20) == load<u32>(value, 20) && load<u64>(k, 24) == load<u64>(value, 24)))) {
+    b0 = load<u16>(e + 4); b1 = load<u16>(e + 6); b2 = load<u16>(e + 8);
+  } else {
+    keccak256(value, len, h);
+    b0 = ((<u32>load<u8>(h) << 8) | <u32>load<u8>(h + 1)) & 2047;
+    b1 = ((<u32>load<u8>(h + 2) << 8) | <u32>load<u8>(h + 3)) & 2047;
+    b2 = ((<u32>load<u8>(h + 4) << 8) | <u32>load<u8>(h + 5)) & 2047;
+    store<u32>(e, <u32>len);
+    store<u16>(e + 4, <u16>b0); store<u16>(e + 6, <u16>b1); store<u16>(e + 8, <u16>b2);
+    memory.copy(k, value, len);
   }
+  bloomSet(bloom, b0);
+  bloomSet(bloom, b1);
+  bloomSet(bloom, b2);
+}
+
+// @ts-ignore: decorator
+@inline function bloomSet(bloom: usize, bit: u32): void {
+  const p = bloom + 255 - (bit >> 3);
+  store<u8>(p, load<u8>(p) | <u8>(<u32>1 << (bit & 7)));
 }
 
 /** The bloom of the transaction's logs (the log buffer) into `bloom` (256 bytes, zeroed by `finish`). */
