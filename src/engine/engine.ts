@@ -169,6 +169,9 @@ const MV_INDEX_SLOT = 8, MV_ENTRY_SIZE = 128;
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
 const ZERO_BLOOM = new Uint8Array(256);
+const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
+/** Bytes per chunk that results' logs and blooms are copied into (readResult). */
+const RESULT_CHUNK = 64 << 10;
 const EMPTY = new Uint8Array(0);
 
 /** Writes bigints as little-endian u64 limbs, as the engine keeps 256-bit words. */
@@ -210,6 +213,8 @@ export class Engine {
   readonly inputBase: number;
   readonly staging: number;
   private codeHeapBase = 0;
+  private chunk = new Uint8Array(0);
+  private chunkPos = 0;
   /** Regions of the parallel executor (absent when `workers` is 0). */
   readonly parallel?: ParallelLayout;
 
@@ -500,15 +505,27 @@ export class Engine {
     const u8 = this.u8();
     const valid = status < 0x40;
     if (status >= 0x60) throw new ExecutionError(STATUS_NAMES[status] ?? `ENGINE_${status}`, `engine condition ${STATUS_NAMES[status] ?? status}`);
-    const logs: Log[] = [];
-    let p = dv.getUint32(r + abi.R_LOGS, true);
-    const count = valid ? dv.getUint32(r + abi.R_LOG_COUNT, true) : 0;
+    let logs: Log[] = NO_LOGS;
+    let bloom = ZERO_BLOOM;
+    const p = dv.getUint32(r + abi.R_LOGS, true);
+    const success = status > 0 && status < 0x10;
+    const count = success ? dv.getUint32(r + abi.R_LOG_COUNT, true) : 0;
     if (count > 0) {
-      // one copy of the whole log area, and views into it: a slice per address, topic and data cost ~5x more
-      // (each is an ArrayBuffer of its own); ~2 us per ERC-20 transfer before, in both modes
+      // the log area and the bloom are copied into a chunk shared by many results, and the logs are views
+      // into it: an ArrayBuffer per address, topic and data cost ~5x more, and one per result still ~2x
       const bytes = dv.getUint32(r + abi.R_LOG_BYTES, true);
-      const area = u8.slice(p, p + bytes);
-      let q = 0;
+      const size = (bytes + 7) & ~7;
+      if (this.chunkPos + size + 256 > this.chunk.length) {
+        this.chunk = new Uint8Array(Math.max(RESULT_CHUNK, size + 256));
+        this.chunkPos = 0;
+      }
+      const area = this.chunk;
+      let q = this.chunkPos;
+      area.set(u8.subarray(p, p + bytes), q);
+      area.set(u8.subarray(r + abi.R_BLOOM, r + abi.R_BLOOM + 256), q + size);
+      bloom = area.subarray(q + size, q + size + 256);
+      this.chunkPos = q + size + 256;
+      logs = [];
       for (let i = 0; i < count; i++) {
         const n = area[q + 20] | (area[q + 21] << 8) | (area[q + 22] << 16) | (area[q + 23] << 24);
         const len = (area[q + 24] | (area[q + 25] << 8) | (area[q + 26] << 16) | (area[q + 27] << 24)) >>> 0;
@@ -519,7 +536,6 @@ export class Engine {
         q += (32 + n * 32 + len + 7) & ~7;
       }
     }
-    const success = status > 0 && status < 0x10;
     const outPtr = dv.getUint32(r + abi.R_OUTPUT, true);
     const outLen = dv.getUint32(r + abi.R_OUTPUT_LEN, true);
     const res: TxResult = {
@@ -528,13 +544,13 @@ export class Engine {
       success,
       gasUsed: dv.getBigUint64(r + abi.R_GAS_USED, true),
       blobGasUsed: dv.getBigUint64(r + abi.R_BLOB_GAS_USED, true),
-      logs: success ? logs : [],
-      logsBloom: success && count > 0 ? u8.slice(r + abi.R_BLOOM, r + abi.R_BLOOM + 256) : ZERO_BLOOM,
+      logs,
+      logsBloom: bloom,
       output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : EMPTY,
     };
-    if (valid && success) {
-      const c = u8.subarray(r + abi.R_CONTRACT, r + abi.R_CONTRACT + 20);
-      if (c.some((b) => b !== 0)) res.contractAddress = c.slice();
+    if (success) {
+      const c = r + abi.R_CONTRACT;
+      if ((dv.getUint32(c, true) | dv.getUint32(c + 4, true) | dv.getUint32(c + 8, true) | dv.getUint32(c + 12, true) | dv.getUint32(c + 16, true)) !== 0) res.contractAddress = u8.slice(c, c + 20);
     }
     return res;
   }
