@@ -13,7 +13,7 @@
 //   micro     the interpreter micro-benchmarks of bench/micro.ts (--runs, --scale X, --only NAME).
 //
 // gigagas and mainnet run each block sequentially (1 worker), in parallel (--workers N, default 2) and on
-// @ethereumjs/vm: one warm-up run per mode, then --runs (default 5, at least 5) measured runs interleaved; see
+// @ethereumjs/vm: --warmups (default 3) warm-up runs per mode, then --runs (default 5, at least 5) measured runs interleaved; see
 // bench/measure.ts. ethereumjs options: --no-ethereumjs, --ethereumjs-runs N (default: as many as parevm, but one
 // cold run for blocks of 100 Mgas or more, --ethereumjs-big-mgas M), --ethereumjs-no-caches.
 //
@@ -29,7 +29,7 @@ import { rawTransfers, erc20Transfers, dependentChain, type ChainKind, type Gene
 import { uniswapSwaps, UNISWAP_GIGAGAS_SWAPS } from './gen/uniswap.js';
 import type { BlockBenchResult } from './measure.js';
 import { resultsMarkdown } from './report.js';
-import { ethereumjsPolicy, runBlocks } from './run-blocks.js';
+import { ethereumjsPolicy, runBlocks, warmupsOpt } from './run-blocks.js';
 import { benchChartSvg } from './svg.js';
 
 export { machineInfo, machineLine };
@@ -69,7 +69,7 @@ const suites = new Map<string, { describe: string; run: Suite; options?: string[
  */
 export function registerSuite(name: string, describe: string, run: Suite, options?: string[]): void { suites.set(name, { describe, run, options }); }
 
-const COMMON_OPTIONS = ['--workers', '--runs', '--json', '--svg'];
+const COMMON_OPTIONS = ['--workers', '--runs', '--warmups', '--json', '--svg'];
 const ETHEREUMJS_OPTIONS = ['--no-ethereumjs', '--ethereumjs-runs', '--ethereumjs-big-mgas', '--ethereumjs-no-caches'];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -112,11 +112,12 @@ async function gigagas(o: SuiteOptions): Promise<SuiteReport> {
     },
   }));
   if (sources.length === 0) throw new Error(`--only ${only}: no block name contains it (raw-transfers, erc20-transfers, dependent-chain, uniswap-swaps)`);
-  const results = await runBlocks(sources, { suite: 'gigagas', workers, runs, ethereumjs, requireParallel: true });
+  const warmups = warmupsOpt(argv);
+  const results = await runBlocks(sources, { suite: 'gigagas', workers, runs, warmups, ethereumjs, requireParallel: true });
   const ejs = ethereumjs.runs === 'off' ? 'ethereumjs not run'
     : `@ethereumjs/vm 10.1.3 (runTx per transaction, MerkleStateManager${ethereumjs.caches ? ' with caches' : ' without caches'}; ${ethereumjs.runs === 'auto' ? `as many runs, one cold run for blocks of ${ethereumjs.bigGas / 1e6} Mgas or more` : `${ethereumjs.runs} run(s)`})`;
   const intro = `gigagas (--size ${sizeName}${contention ? `, --contention ${contention}` : ''}): parevm sequential (1 worker) vs parallel (${workers} workers) vs ${ejs}; `
-    + `median of ${runs} interleaved runs per mode after one warm-up run each. Times are transaction execution only (parevm: stats.ms.execute; `
+    + `median of ${runs} interleaved runs per mode after ${warmups} warm-up run${warmups > 1 ? 's' : ''} each. Times are transaction execution only (parevm: stats.ms.execute; `
     + `ethereumjs: the runTx loop), pre-state loading excluded${fullState ? '; the state root is computed in every parevm run (not in these times)' : ''}. `
     + 'Speedup = seq / par; par vs ethereumjs = ethereumjs time / parevm parallel time. Peak RSS: the process high-water mark (MB; worker threads included) after the block\'s parevm warm-ups (before ethereumjs loads it) / at the end of the block; it never goes down, so earlier blocks count.';
   const lines = [resultsMarkdown(results, { intro }), '', ...results.map((r) => `- ${r.block}: ${r.description}`)];
@@ -156,7 +157,7 @@ registerSuite('mainnet', 'fixture blocks ($PAREVM_SHARED/fixtures/mainnet or --d
 
 function usage(): string {
   return [
-    'usage: npm run bench -- <suite> [--workers N] [--runs N] [--json FILE] [--svg FILE] [suite options]',
+    'usage: npm run bench -- <suite> [--workers N] [--runs N] [--warmups N] [--json FILE] [--svg FILE] [suite options]',
     'suites:',
     ...[...suites].map(([name, s]) => `  ${name.padEnd(9)} ${s.describe}`),
     'gigagas:  --size small|gigagas  --contention X  --raw N --erc20 N --chain N --uniswap N  --chain-kind erc20|transfer|counter  --only NAME  --state-root',

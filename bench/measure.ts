@@ -43,6 +43,12 @@ export interface MeasureContext {
   workers: number;
   /** Measured runs per parevm mode (at least 5). */
   runs: number;
+  /**
+   * Warm-up runs per parevm mode before them (at least 1; every one is checked against the first sequential
+   * result). With both cores busy, the JIT's background compilers get little time, and the first few parallel
+   * runs of a block are up to 2x slower than the steady state that a client running block after block sees.
+   */
+  warmups: number;
   ethereumjs: EthereumjsPolicy;
   progress: Progress;
   /** A parallel run that fell back to sequential is a problem (synthetic blocks are built to run in parallel). */
@@ -126,14 +132,14 @@ export function failedResult(suite: string, c: BlockCase, workers: number, runs:
 }
 
 /** The number of progress steps measureBlock takes when ethereumjs runs `ejsRuns` times. */
-export function stepsFor(runs: number, ejsRuns: number): number {
-  return 2 + 2 * runs + (ejsRuns > 0 ? 1 + ejsRuns + (ejsRuns > 1 ? 1 : 0) : 0);
+export function stepsFor(runs: number, ejsRuns: number, warmups = 1): number {
+  return 2 * warmups + 2 * runs + (ejsRuns > 0 ? 1 + ejsRuns + (ejsRuns > 1 ? 1 : 0) : 0);
 }
 
 /** The steps a block is expected to take before its gas is known (for the progress total). */
 export function estimatedSteps(ctx: MeasureContext): number {
   const e = ctx.ethereumjs.runs;
-  return stepsFor(ctx.runs, e === 'off' ? 0 : e === 'auto' ? ctx.runs : e);
+  return stepsFor(ctx.runs, e === 'off' ? 0 : e === 'auto' ? ctx.runs : e, ctx.warmups);
 }
 
 const statusMismatches = (w: BlockResult, e: EthereumjsRun): number => {
@@ -176,6 +182,12 @@ export async function measureBlock(c: BlockCase, ctx: MeasureContext): Promise<B
   const w1 = await par.execute(input);
   checkParevm(w1, want, 'par warm-up', true);
   for (const [k, v] of Object.entries(w1.checks)) if (v === false) problems.push(`par warm-up: header ${k} mismatch`);
+  for (let i = 1; i < ctx.warmups; i++) {
+    pg.step(`${c.block} warm-up ${i + 1}`);
+    checkParevm(await seq.execute(input), want, `seq warm-up ${i + 1}`, false);
+    pg.step(`${c.block} warm-up ${i + 1}`);
+    checkParevm(await par.execute(input), want, `par warm-up ${i + 1}`, true);
+  }
   const gas = Number(w0.gasUsed);
   log(`  warm-up: seq ${w0.stats.ms.execute.toFixed(1)} ms, par ${w1.stats.ms.execute.toFixed(1)} ms (${w1.mode}${w1.fallback ? `: ${w1.fallback}` : ''})`);
   const peakRssParevmMB = peakRssMB();
@@ -188,7 +200,7 @@ export async function measureBlock(c: BlockCase, ctx: MeasureContext): Promise<B
   if (pol.runs === 'off') ejsNote = 'not run (--no-ethereumjs)';
   else if (pol.runs === 'auto' && gas >= pol.bigGas) ejsNote = `1 cold run on blocks of ${(pol.bigGas / 1e6).toFixed(0)} Mgas or more (--ethereumjs-runs N for more)`;
   else if (typeof pol.runs === 'number' && pol.runs < runs) ejsNote = `${ejsRuns} run${ejsRuns > 1 ? 's after a warm-up' : ', cold'} (--ethereumjs-runs ${pol.runs})`;
-  pg.addTotal(stepsFor(runs, ejsRuns) - estimatedSteps(ctx));
+  pg.addTotal(stepsFor(runs, ejsRuns, ctx.warmups) - estimatedSteps(ctx));
   let ej: EthereumjsBlock | undefined;
   let ejsLoadMs: number | null = null;
   const ejsMs: number[] = [];

@@ -19,11 +19,18 @@ export interface RunBlocksOptions {
   suite: string;
   workers: number;
   runs: number;
+  /** Warm-up runs per mode (MeasureContext.warmups). */
+  warmups: number;
   ethereumjs: EthereumjsPolicy;
   /** A parallel run that falls back to sequential counts as a problem. */
   requireParallel: boolean;
   /** Run even small blocks in parallel (ExecutorOptions.alwaysParallel). */
   alwaysParallel?: boolean;
+}
+
+/** --warmups N: warm-up runs per mode before the measured ones (default 3, at least 1). */
+export function warmupsOpt(argv: string[]): number {
+  return Math.max(1, Math.round(numOpt(argv, '--warmups', 3)));
 }
 
 /** The ethereumjs options of the command line: --no-ethereumjs, --ethereumjs-runs N, --ethereumjs-big-mgas M, --ethereumjs-no-caches. */
@@ -43,7 +50,7 @@ export async function runBlocks(sources: BlockSource[], o: RunBlocksOptions): Pr
   const progress = new Progress(0);
   const pairs = new Map<bigint, { seq: Executor; par: Executor }>();
   const results: BlockBenchResult[] = [];
-  const ctxBase = { suite: o.suite, workers: o.workers, runs: o.runs, ethereumjs: o.ethereumjs, progress, requireParallel: o.requireParallel };
+  const ctxBase = { suite: o.suite, workers: o.workers, runs: o.runs, warmups: o.warmups, ethereumjs: o.ethereumjs, progress, requireParallel: o.requireParallel };
   progress.setTotal(sources.length * estimatedSteps(ctxBase as MeasureContext));
   const make = (chain: ChainConfig) => ({
     seq: createExecutor({ workers: 1, chain }),

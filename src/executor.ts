@@ -192,21 +192,30 @@ function reasonOf(e: Error): string {
  * transaction after another in any mode.
  */
 function senderChains(txs: ExecTx[]): { hints: Int32Array; chainGas: bigint } {
-  const hints = new Int32Array(txs.length);
-  // keyed by 31 bits of the address (small-integer keys: ~5x faster than 48-bit ones on 10,000 senders); gas
-  // as Number (the sums only pick the longest chain, whose exact sum is taken below)
-  const last = new Map<number, number>();
-  const gas = new Map<number, number>();
+  const n = txs.length;
+  const hints = new Int32Array(n);
+  // An open-addressing table keyed by 31 bits of the address (one sender per key: another sender with the same
+  // key replaces it, and only loses its hint), with each key's last transaction and its chain's gas as a
+  // Number (the sums only pick the longest chain, whose exact sum is taken below). Two Maps cost ~2.6 ms per
+  // 10,000 senders, on the coordinator before the block starts; this ~0.3 ms.
+  let cap = 1024;
+  while (cap < 2 * n) cap *= 2;
+  const keys = new Int32Array(cap).fill(-1), last = new Int32Array(cap), gas = new Float64Array(cap);
+  const mask = cap - 1;
   let longest = -1, most = 0;
-  for (let i = 0; i < txs.length; i++) {
+  for (let i = 0; i < n; i++) {
     const s = txs[i].sender;
     const key = ((s[16] & 0x7f) << 24) | (s[17] << 16) | (s[18] << 8) | s[19];
-    const j = last.get(key);
-    const same = j !== undefined && bytesEqual(txs[j].sender, s);
-    hints[i] = same ? j : -1;
-    last.set(key, i);
-    const g = (same ? gas.get(key)! : 0) + Number(txs[i].tx.gasLimit);
-    gas.set(key, g);
+    let h = Math.imul(key, 0x9e3779b1) & mask;
+    while (keys[h] !== -1 && keys[h] !== key) h = (h + 1) & mask;
+    let g = Number(txs[i].tx.gasLimit);
+    if (keys[h] === key && bytesEqual(txs[last[h]].sender, s)) {
+      hints[i] = last[h];
+      g += gas[h];
+    } else hints[i] = -1;
+    keys[h] = key;
+    last[h] = i;
+    gas[h] = g;
     if (g > most) { most = g; longest = i; }
   }
   let chainGas = 0n;
