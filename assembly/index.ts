@@ -7,7 +7,7 @@ import { u256Init, isZero as u256IsZero } from './u256';
 import { keccak256 } from './keccak';
 import { txCacheInit, txBegin, account, addBalance, txCommit } from './state/txcache';
 import { worldAttach, codeHeapInit, codeInsert, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, WD_TABLES } from './state/world';
-import { tableInit, tableClear } from './state/records';
+import { tableInit, tableInitIndexed, tableClear } from './state/records';
 import { buildTables } from './gas/tables';
 import { framesInit, } from './interpreter/frame';
 import { setAddrScratch } from './interpreter/interpreter';
@@ -23,7 +23,7 @@ import { R_LOGS, R_LOG_BYTES, R_OUTPUT_LEN } from './context';
 export {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, A_GEN, A_SIZE, AF_EXISTS, AF_PARTIAL, AF_HAS_STORAGE,
   S_ADDR, S_SLOT, S_VALUE, S_EPOCH, S_GEN, S_SIZE, C_HASH, C_PTR, C_LEN, C_SIZE,
-  TD_BASE, TD_MASK, TD_GEN, TD_COUNT, TD_SIZE,
+  TD_BASE, TD_MASK, TD_GEN, TD_COUNT, TD_GROW, TD_INDEXED, TD_SIZE,
 } from './state/records';
 export { WD_BASE_ACCT, WD_BASE_STOR, WD_CODE, WD_OV_ACCT, WD_OV_STOR, WD_TABLES, WD_SIZE } from './state/world';
 export {
@@ -38,7 +38,7 @@ export {
 } from './context';
 export { TABLE_BYTES } from './gas/tables';
 export { FORK_COUNT } from './fork';
-export { executeTx, executeSystemCall, buildTables, tableInit, keccak256, codeHeapInit };
+export { executeTx, executeSystemCall, buildTables, tableInit, tableInitIndexed, keccak256, codeHeapInit };
 
 let staging: usize = 0;
 let parScratch: usize = 0;

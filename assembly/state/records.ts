@@ -6,6 +6,11 @@
 //
 // A table is a descriptor (TD_*) plus `cap` records. A record is live iff its GEN word equals the table's
 // gen, so a table is emptied in O(1) by bumping gen: the transaction cache does that per transaction.
+// An indexed table (the base state and the block overlay: large, and mostly looked up for keys they do not
+// hold) instead keeps its records dense, in insertion order, behind an index of 8-byte slots (gen, a 16-bit
+// hash tag, the record's address): a probe reads the index (8 bytes a slot, so a 131,072-slot table's index is
+// 1 MiB and stays in the cache) and touches a record only on a tag match. Inline 128-byte records made every
+// probe a cache miss in a 16 MB table, and a scan of the overlay read all of it.
 // Keys are always compared in full (20-byte address, 32-byte slot): the 64-bit hash only picks the probe
 // start, so a crafted hash collision can never merge two locations.
 
@@ -65,8 +70,10 @@ export const TD_GEN: usize = 8; // u32 current generation (never 0)
 export const TD_COUNT: usize = 12; // u32 live records
 export const TD_RECSIZE: usize = 16; // u32 record size
 export const TD_GENOFF: usize = 20; // u32 offset of the GEN word inside a record
-export const TD_NEXT: usize = 24; // u32 overflow table (transaction-cache tables only), 0 = none
-export const TD_GROW: usize = 28; // u32 1 = may chain overflow tables taken from this instance's arena
+export const TD_NEXT: usize = 24; // u32 overflow table (transaction-cache tables only), 0 = none; indexed tables: the index
+export const TD_GROW: usize = 28; // u32 1 = may chain overflow tables taken from this instance's arena; TD_INDEXED
+/** TD_GROW of an indexed table: records dense from TD_BASE (TD_COUNT of them), the index at TD_NEXT. */
+export const TD_INDEXED: u32 = 2;
 export const TD_SIZE: usize = 32;
 
 /** Sets up a table descriptor at `td` over `cap` (power of two) records at `base`. */
@@ -83,8 +90,29 @@ export function tableInit(td: usize, base: usize, cap: u32, recSize: u32, genOff
   store<u32>(td + TD_GROW, 0);
 }
 
+/**
+ * An indexed table (see the top of this file) over `cap` (power of two) records at `base` and an index of
+ * `cap` 8-byte slots at `index`; at most 3/4 of `cap` records.
+ */
+export function tableInitIndexed(td: usize, base: usize, cap: u32, recSize: u32, genOff: u32, index: usize): void {
+  tableInit(td, base, cap, recSize, genOff);
+  memory.fill(index, 0, <usize>cap << 3);
+  store<u32>(td + TD_NEXT, <u32>index);
+  store<u32>(td + TD_GROW, TD_INDEXED);
+}
+
 /** Empties a table in O(1) (an overflow chain is dropped: its arena space is the caller's to reclaim). */
 export function tableClear(td: usize): void {
+  if (load<u32>(td + TD_GROW) == TD_INDEXED) {
+    let g = load<u32>(td + TD_GEN) + 1;
+    if ((g & 0xFFFF) == 0) { // the index keeps 16 bits of the generation: zero it once per 65,535 clears
+      memory.fill(<usize>load<u32>(td + TD_NEXT), 0, <usize>(load<u32>(td + TD_MASK) + 1) << 3);
+      g++;
+    }
+    store<u32>(td + TD_GEN, g);
+    store<u32>(td + TD_COUNT, 0);
+    return;
+  }
   store<u32>(td + TD_GEN, load<u32>(td + TD_GEN) + 1);
   store<u32>(td + TD_COUNT, 0);
   store<u32>(td + TD_NEXT, 0);
@@ -187,8 +215,81 @@ function newRecord(td: usize, h: u32, genOff: usize): usize {
   return r;
 }
 
+// ---- indexed tables ----
+
+// @ts-ignore: decorator
+@inline function slotTag(td: usize, h: u64): u64 {
+  return (<u64>(load<u32>(td + TD_GEN) & 0xFFFF) << 48) | ((h >> 48) << 32);
+}
+
+/** The record of `addr` (key hash `h`) in indexed table `td`, or 0. */
+// @ts-ignore: decorator
+@inline function indexedProbeAcct(td: usize, addr: usize, h: u64): usize {
+  const index = <usize>load<u32>(td + TD_NEXT);
+  const mask = load<u32>(td + TD_MASK);
+  const want = slotTag(td, h);
+  const gen = want & 0xFFFF000000000000;
+  let i = <u32>h & mask;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const s = load<u64>(index + (<usize>i << 3));
+    if ((s & 0xFFFF000000000000) != gen) return 0;
+    if ((s & 0xFFFFFFFF00000000) == want && addrEq(<usize>(<u32>s) + A_ADDR, addr)) return <usize>(<u32>s);
+    i = (i + 1) & mask;
+  }
+  return 0;
+}
+
+/** The record of (`addr`, `slot`) (key hash `h`) in indexed table `td`, or 0. */
+// @ts-ignore: decorator
+@inline function indexedProbeStor(td: usize, addr: usize, slot: usize, h: u64): usize {
+  const index = <usize>load<u32>(td + TD_NEXT);
+  const mask = load<u32>(td + TD_MASK);
+  const want = slotTag(td, h);
+  const gen = want & 0xFFFF000000000000;
+  let i = <u32>h & mask;
+  for (let n: u32 = 0; n <= mask; n++) {
+    const s = load<u64>(index + (<usize>i << 3));
+    if ((s & 0xFFFF000000000000) != gen) return 0;
+    if ((s & 0xFFFFFFFF00000000) == want) {
+      const r = <usize>(<u32>s);
+      if (wordEq(r + S_SLOT, slot) && addrEq(r + S_ADDR, addr)) return r;
+    }
+    i = (i + 1) & mask;
+  }
+  return 0;
+}
+
+/** A zeroed, live record appended to indexed table `td` and entered in its index under hash `h`; 0 if full. */
+function indexedNewRecord(td: usize, h: u64, genOff: usize): usize {
+  const mask = load<u32>(td + TD_MASK);
+  const count = load<u32>(td + TD_COUNT);
+  if (count * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
+  const recSize = load<u32>(td + TD_RECSIZE);
+  const r = <usize>load<u32>(td + TD_BASE) + <usize>count * recSize;
+  store<u32>(td + TD_COUNT, count + 1);
+  memory.fill(r, 0, recSize);
+  store<u32>(r + genOff, load<u32>(td + TD_GEN));
+  const index = <usize>load<u32>(td + TD_NEXT);
+  const want = slotTag(td, h);
+  const gen = want & 0xFFFF000000000000;
+  let i = <u32>h & mask;
+  while ((load<u64>(index + (<usize>i << 3)) & 0xFFFF000000000000) == gen) i = (i + 1) & mask;
+  store<u64>(index + (<usize>i << 3), want | <u64>r);
+  tableInserted = true;
+  return r;
+}
+
 /** Finds the account record for `addr`; with `insert`, creates a zeroed one (key set). Returns 0 if absent/full. */
 export function acctFind(td: usize, addr: usize, insert: bool): usize {
+  if (load<u32>(td + TD_GROW) == TD_INDEXED) {
+    const h = hashAddr(addr);
+    tableInserted = false;
+    const f = indexedProbeAcct(td, addr, h);
+    if (f != 0 || !insert) return f;
+    const r = indexedNewRecord(td, h, A_GEN);
+    if (r != 0) memory.copy(r + A_ADDR, addr, 20);
+    return r;
+  }
   const h = <u32>hashAddr(addr);
   tableInserted = false;
   let t = td;
@@ -222,6 +323,15 @@ export function acctFind(td: usize, addr: usize, insert: bool): usize {
 
 /** Finds the storage record for (addr, slot); slot is a u256 in LE limbs. */
 export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usize {
+  if (load<u32>(td + TD_GROW) == TD_INDEXED) {
+    const h = hashSlot(addr, slot);
+    tableInserted = false;
+    const f = indexedProbeStor(td, addr, slot, h);
+    if (f != 0 || !insert) return f;
+    const r = indexedNewRecord(td, h, S_GEN);
+    if (r != 0) { memory.copy(r + S_ADDR, addr, 20); memory.copy(r + S_SLOT, slot, 32); }
+    return r;
+  }
   const h = <u32>hashSlot(addr, slot);
   tableInserted = false;
   let t = td;

@@ -234,12 +234,17 @@ export class Engine {
     const tables = p; p += align(15 * 1024);
     this.envPtr = p; p += 256;
     this.blockHashPtr = p; p += align(256 * 40);
+    // the base and overlay tables: dense records behind an index of 8-byte slots (assembly/state/records.ts)
     const baseAcct = p; p += o.accounts * 128;
+    const baseAcctIx = p; p += o.accounts * 8;
     const baseStor = p; p += o.slots * 128;
+    const baseStorIx = p; p += o.slots * 8;
     const codeTab = p; p += o.codes * 64;
     this.codeHeapBase = p; p += o.codeHeapBytes;
     const ovAcct = p; p += o.accounts * 128;
+    const ovAcctIx = p; p += o.accounts * 8;
     const ovStor = p; p += o.slots * 128;
+    const ovStorIx = p; p += o.slots * 8;
     this.inputBase = p; p += o.inputBytes;
     const arena = p; p += o.arenaBytes;
     if (o.workers > 0) {
@@ -273,11 +278,11 @@ export class Engine {
     const dv = this.dv();
     dv.setUint32(this.desc + abi.WD_TABLES, tables, true);
     fns.buildTables(tables);
-    fns.tableInit(this.desc + abi.WD_BASE_ACCT, baseAcct, o.accounts, 128, abi.A_GEN);
-    fns.tableInit(this.desc + abi.WD_BASE_STOR, baseStor, o.slots, 128, abi.S_GEN);
+    fns.tableInitIndexed(this.desc + abi.WD_BASE_ACCT, baseAcct, o.accounts, 128, abi.A_GEN, baseAcctIx);
+    fns.tableInitIndexed(this.desc + abi.WD_BASE_STOR, baseStor, o.slots, 128, abi.S_GEN, baseStorIx);
     fns.tableInit(this.desc + abi.WD_CODE, codeTab, o.codes, 64, 44);
-    fns.tableInit(this.desc + abi.WD_OV_ACCT, ovAcct, o.accounts, 128, abi.A_GEN);
-    fns.tableInit(this.desc + abi.WD_OV_STOR, ovStor, o.slots, 128, abi.S_GEN);
+    fns.tableInitIndexed(this.desc + abi.WD_OV_ACCT, ovAcct, o.accounts, 128, abi.A_GEN, ovAcctIx);
+    fns.tableInitIndexed(this.desc + abi.WD_OV_STOR, ovStor, o.slots, 128, abi.S_GEN, ovStorIx);
     fns.codeHeapInit(this.desc, this.codeHeapBase, o.codeHeapBytes);
     this.staging = fns.init(arena, o.arenaBytes, this.desc, o.frameBytes, o.evmMemoryBytes, o.returnDataBytes || o.evmMemoryBytes);
     if (this.staging === 0) throw new ParevmError('ENGINE_CONFIG', 'arena too small for the frame and memory regions');
@@ -626,9 +631,15 @@ export interface OverlayDiff { accounts: Map<string, OverlayAccount> }
 
 function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void): void {
   const base = dv.getUint32(td + abi.TD_BASE, true);
+  const size = dv.getUint32(td + 16, true);
+  if (dv.getUint32(td + abi.TD_GROW, true) === abi.TD_INDEXED) {
+    // dense records, in insertion order: the live ones are the first TD_COUNT
+    const count = dv.getUint32(td + abi.TD_COUNT, true);
+    for (let i = 0; i < count; i++) fn(base + i * size);
+    return;
+  }
   const cap = dv.getUint32(td + abi.TD_MASK, true) + 1;
   const gen = dv.getUint32(td + abi.TD_GEN, true);
-  const size = dv.getUint32(td + 16, true);
   const genOff = dv.getUint32(td + 20, true);
   for (let i = 0; i < cap; i++) {
     const r = base + i * size;

@@ -19,6 +19,7 @@ export function wasmModule(): WebAssembly.Module {
 export interface EngineExports {
   init(arenaBase: number, arenaSize: number, desc: number, frameBytes: number, memBytes: number, retBytes: number): number;
   tableInit(td: number, base: number, cap: number, recSize: number, genOff: number): void;
+  tableInitIndexed(td: number, base: number, cap: number, recSize: number, genOff: number, index: number): void;
   clearTable(td: number): void;
   codeHeapInit(desc: number, base: number, size: number): void;
   buildTables(dst: number): void;
