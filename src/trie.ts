@@ -2,7 +2,7 @@
 // Executing a block only ever needs the root of the final set, so instead of a mutable trie we
 // sort the keys once and build each node by recursing on nibble ranges.
 import { keccak256 as keccak_256 } from './keccak.js';
-import { bigIntToBytes, concatBytes } from './hex.js';
+import { bigIntToBytes } from './hex.js';
 import { rlpEncode } from './rlp.js';
 
 /** keccak256(rlp('')): the root of a trie with no entries. */
@@ -60,31 +60,69 @@ function hexPrefix(nibbles: Uint8Array, from: number, to: number, leaf: boolean)
   return out;
 }
 
+// Nodes are written straight into buffers of their exact size: each value is copied once, into its leaf. The
+// generic encoder (rlpEncode of the value, then a concatenation into the list) copied every 300-byte receipt
+// twice more; with the hashing that was ~38 ms of a 10,000-receipt root (bench/README.md, entry 39).
+
+/** Bytes of an RLP header for a payload of n bytes. */
+function hdrLen(n: number): number { return n < 56 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 5; }
+
+/** Writes the RLP header of an n-byte payload at o (base 0x80: string, 0xc0: list); returns the next offset. */
+function putHdr(out: Uint8Array, o: number, n: number, base: number): number {
+  if (n < 56) { out[o] = base + n; return o + 1; }
+  const k = hdrLen(n) - 1;
+  out[o++] = base + 55 + k;
+  for (let i = k - 1; i >= 0; i--) out[o++] = (n >>> (8 * i)) & 0xff;
+  return o;
+}
+
+/** Bytes of the RLP string of b. */
+function strLen(b: Uint8Array): number { return b.length === 1 && b[0]! < 0x80 ? 1 : hdrLen(b.length) + b.length; }
+
+/** Writes b as an RLP string at o; returns the next offset. */
+function putStr(out: Uint8Array, o: number, b: Uint8Array): number {
+  if (b.length === 1 && b[0]! < 0x80) { out[o] = b[0]!; return o + 1; }
+  o = putHdr(out, o, b.length, 0x80);
+  out.set(b, o);
+  return o + b.length;
+}
+
+/** A two-item node: [hex-prefix path, value as a string] (a leaf) or [path, an encoded child] (an extension). */
+function pairNode(path: Uint8Array, second: Uint8Array, secondIsEncoded: boolean): Uint8Array {
+  const len = strLen(path) + (secondIsEncoded ? second.length : strLen(second));
+  const out = new Uint8Array(hdrLen(len) + len);
+  let o = putStr(out, putHdr(out, 0, len, 0xc0), path);
+  if (secondIsEncoded) out.set(second, o);
+  else o = putStr(out, o, second);
+  return out;
+}
+
 // RLP list whose items are already encoded (needed to embed short child nodes verbatim).
 function encodeList(parts: Uint8Array[]): Uint8Array {
   let len = 0;
   for (const p of parts) len += p.length;
-  let header: Uint8Array;
-  if (len < 56) header = Uint8Array.of(0xc0 + len);
-  else {
-    const lb = bigIntToBytes(BigInt(len));
-    header = concatBytes(Uint8Array.of(0xf7 + lb.length), lb);
-  }
-  return concatBytes(header, ...parts);
+  const out = new Uint8Array(hdrLen(len) + len);
+  let o = putHdr(out, 0, len, 0xc0);
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
 }
 
 const RLP_EMPTY = Uint8Array.of(0x80);
 
-// A child reference: nodes under 32 bytes are inlined, others referenced by hash.
+// A child reference: nodes under 32 bytes are inlined, others referenced by hash (an RLP string of 32 bytes).
 function childRef(encoded: Uint8Array): Uint8Array {
-  return encoded.length < 32 ? encoded : rlpEncode(keccak_256(encoded));
+  if (encoded.length < 32) return encoded;
+  const out = new Uint8Array(33);
+  out[0] = 0xa0;
+  out.set(keccak_256(encoded), 1);
+  return out;
 }
 
 // Encoded node for the sorted, distinct leaves [lo, hi) that all share their first `depth` nibbles.
 function buildNode(leaves: Leaf[], lo: number, hi: number, depth: number): Uint8Array {
   if (hi - lo === 1) {
     const l = leaves[lo]!;
-    return encodeList([rlpEncode(hexPrefix(l.nibbles, depth, l.nibbles.length, true)), rlpEncode(l.value)]);
+    return pairNode(hexPrefix(l.nibbles, depth, l.nibbles.length, true), l.value, false);
   }
   // In sorted order the prefix shared by all keys is the one shared by the first and last.
   const first = leaves[lo]!.nibbles;
@@ -94,7 +132,7 @@ function buildNode(leaves: Leaf[], lo: number, hi: number, depth: number): Uint8
   while (cp < max && first[cp] === last[cp]) cp++;
   if (cp > depth) {
     const branch = buildBranch(leaves, lo, hi, cp);
-    return encodeList([rlpEncode(hexPrefix(first, depth, cp, false)), childRef(branch)]);
+    return pairNode(hexPrefix(first, depth, cp, false), childRef(branch), true);
   }
   return buildBranch(leaves, lo, hi, depth);
 }
@@ -105,7 +143,9 @@ function buildBranch(leaves: Leaf[], lo: number, hi: number, depth: number): Uin
   let i = lo;
   // A key that ends exactly here sorts first and becomes the branch value.
   if (leaves[i]!.nibbles.length === depth) {
-    value = rlpEncode(leaves[i]!.value);
+    const v = leaves[i]!.value;
+    value = new Uint8Array(strLen(v));
+    putStr(value, 0, v);
     i++;
   }
   for (let nib = 0; nib < 16; nib++) {
