@@ -830,6 +830,7 @@ export class Executor {
         throw e;
       }
     }
+    const tLoopEnd = performance.now();
     try {
       reports = await running;
     } catch (e) {
@@ -842,7 +843,7 @@ export class Executor {
     }
     this.poolEngineId = this.engineId;
     if (mine) reports = [...reports, mine];
-    if (process.env.PAREVM_DEBUG) console.error('[parevm] workers', JSON.stringify(reports), 'layout', (tw - t0w).toFixed(1), 'init', (tDispatch - tw).toFixed(1), 'write (threads running)', (tWritten - tDispatch).toFixed(1), 'run+finalize', (performance.now() - tWritten).toFixed(1), 'ms');
+    if (process.env.PAREVM_DEBUG) console.error('[parevm] workers', JSON.stringify(reports), 'layout', (tw - t0w).toFixed(1), 'init', (tDispatch - tw).toFixed(1), 'write (threads running)', (tWritten - tDispatch).toFixed(1), 'run', (tLoopEnd - tWritten).toFixed(1), 'reports', (performance.now() - tLoopEnd).toFixed(1), 'ms');
     const fatal = reports.find((r) => r.fatal !== 0);
     if (fatal) return { fallback: `a shared region ran out in parallel execution (${STATUS_NAMES[fatal.fatal] ?? fatal.fatal})` };
     const tFin = performance.now();
