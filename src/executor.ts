@@ -966,7 +966,7 @@ function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number,
 function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, system?: OverlayDiff): AccountChange[] {
   const touched = system ? [...new Set([...system.accounts.keys(), ...overlay.accounts.keys()])] : [...overlay.accounts.keys()];
   const out: AccountChange[] = [];
-  touched.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  touched.sort(); // (the default order of strings is their code units', as `<` compares them, without a callback)
   for (const addr of touched) {
     const before = pre.get(addr), start = below.get(addr);
     const a = overlay.accounts.get(addr);

@@ -170,6 +170,8 @@ const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
 const ZERO_BLOOM = new Uint8Array(256);
 const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
+/** readOverlay: the storage of an overlay account with no slot written (shared; never written to). */
+const NO_SLOTS: Map<bigint, bigint> = new Map();
 /** Bytes per chunk that results' logs and blooms are copied into (readResult). */
 const RESULT_CHUNK = 64 << 10;
 const EMPTY = new Uint8Array(0);
@@ -594,7 +596,7 @@ export class Engine {
         codeHash: c.hash,
         code: c.code,
         epoch: dv.getUint32(r + abi.A_EPOCH, true),
-        storage: new Map(),
+        storage: NO_SLOTS, // (most accounts of a block have no slot written: a map of their own on the first one)
       });
     });
     scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
@@ -608,7 +610,9 @@ export class Engine {
         if (epoch === 0) na.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
         return;
       }
-      if (epoch === a.epoch) a.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
+      if (epoch !== a.epoch) return;
+      if (a.storage === NO_SLOTS) a.storage = new Map();
+      a.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
     });
     return { accounts };
   }
