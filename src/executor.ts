@@ -434,7 +434,9 @@ export class Executor {
 
     // transactions: in parallel (Block-STM) when it can win, else in order on this thread
     const stats: BlockStats = { txs: txs.length, workers: 1, sendersRecovered: recover.length, senderThreads, executions: txs.length, reexecutions: 0, validations: 0, aborts: 0, dependencyWaits: 0, ms: { senders: 0, load: 0, execute: 0, finalize: 0, total: 0 } };
-    let results: TxResult[] | undefined;
+    // receipts are built as results come in (in parallel: between the coordinator's tasks, while the pool works)
+    let built = new BlockReceipts(txs, block.header.gasLimit);
+    let ran = false;
     let fallback: string | undefined;
     let mode: BlockResult['mode'] = 'sequential';
     if (this.workers > 1) {
@@ -447,43 +449,30 @@ export class Executor {
       else if (!this.options.alwaysParallel && (work = workGas(gas, txs, state, BigInt(this.workers) * MIN_GAS_PER_WORKER)) < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers (${work} counting each plain transfer as ${PLAIN_TRANSFER_GAS}): too little work to gain from parallel execution`;
       else if (!this.options.alwaysParallel && chains.chainGas * 2n > limits) fallback = `one sender's transactions carry ${chains.chainGas} of the ${limits} gas of the limits: a nonce chain that long runs one transaction after another in any mode`;
       else {
-        const par = await this.runParallel(engine, txs, stats, this.options.senderHints !== false ? chains.hints : undefined);
-        if ('fallback' in par) {
+        const par = await this.runParallel(engine, txs, stats, built, this.options.senderHints !== false ? chains.hints : undefined);
+        if (par.fallback !== undefined) {
           fallback = par.fallback;
+          built = new BlockReceipts(txs, block.header.gasLimit);
           engine.beginBlock(envFor(block, fork, chain, blockHashes)); // an empty overlay for the sequential run
         } else {
-          results = par.results;
+          ran = true;
           mode = 'parallel';
           if (stats.sequentialFrom !== undefined) notes.push(`too many re-executions (${stats.aborts + stats.dependencyWaits} of ${stats.executions - (txs.length - stats.sequentialFrom)} incarnations): transactions ${stats.sequentialFrom}..${txs.length - 1} ran sequentially`);
         }
       }
       if (fallback) notes.push(`ran sequentially: ${fallback}`);
     }
-    if (!results) {
+    if (!ran) {
       try {
-        results = this.runSequential(engine, txs);
+        this.runSequential(engine, txs, built);
       } catch (e) {
         if (!(e instanceof WebAssembly.RuntimeError)) throw e;
         this.engine = undefined; // a trapped instance is not trusted again
         throw new BlockError('ENGINE_TRAP', `the engine trapped: ${e.message}`);
       }
     }
-    // in order: validity, the block's gas limits, receipts
-    const receipts: Receipt[] = [];
-    let cumulative = 0n, blobGas = 0n;
-    for (let i = 0; i < txs.length; i++) {
-      const r = results[i];
-      if (!r.valid) throw new BlockError(STATUS_NAMES[r.status] ?? `STATUS_${r.status}`, `transaction ${i} is invalid: ${STATUS_NAMES[r.status] ?? r.status}`, i);
-      // (sequential runs check these per transaction; parallel runs could not, so they are checked here for both)
-      if (txs[i].tx.gasLimit > block.header.gasLimit - cumulative) throw new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${txs[i].tx.gasLimit} exceeds the ${block.header.gasLimit - cumulative} gas left in the block`, i);
-      if (blobGas + r.blobGasUsed > 786432n) throw new BlockError('TOO_MANY_BLOBS', `transaction ${i}: the block's blob gas would exceed 786432`, i);
-      cumulative += r.gasUsed;
-      blobGas += r.blobGasUsed;
-      receipts.push({
-        type: txs[i].tx.type, status: r.success ? 1 : 0, gasUsed: r.gasUsed, cumulativeGasUsed: cumulative,
-        logs: r.logs, logsBloom: r.logsBloom, contractAddress: r.contractAddress,
-      });
-    }
+    if (built.error) throw built.error;
+    const { receipts, cumulative, blobGas } = built;
     const t3 = performance.now();
 
     // after the transactions: rewards before the Merge, withdrawals from Shanghai
@@ -518,23 +507,17 @@ export class Executor {
   }
 
   /** The transactions one after another on this thread; the block overlay carries each one's writes forward. */
-  private runSequential(engine: Engine, txs: ExecTx[]): TxResult[] {
-    const out: TxResult[] = [];
-    let cumulative = 0n, blobGas = 0n;
+  private runSequential(engine: Engine, txs: ExecTx[], out: BlockReceipts): void {
     let p = engine.inputBase;
     const limit = engine.inputBase + engine.opts.inputBytes;
     for (let i = 0; i < txs.length; i++) {
       if (i === this.options.debugTrapTx) engine.fns.debugTrap();
       if (p + inputBound(txs[i], 512) > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
-      engine.setBlockGasUsed(cumulative, blobGas);
+      engine.setBlockGasUsed(out.cumulative, out.blobGas);
       const resPtr = engine.writeTx(p, txs[i]);
-      const r = engine.runTx(p, resPtr);
-      out.push(r);
-      if (!r.valid) break; // the block is invalid: the caller reports this transaction
-      cumulative += r.gasUsed;
-      blobGas += r.blobGasUsed;
+      out.add(engine.runTx(p, resPtr));
+      if (out.error) break; // the block is invalid: the caller reports this transaction
     }
-    return out;
   }
 
   /**
@@ -733,7 +716,7 @@ export class Executor {
    * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
    * discards its pool and stays usable.
    */
-  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, hints?: Int32Array): Promise<{ results: TxResult[] } | { fallback: string }> {
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string }> {
     const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
@@ -807,7 +790,7 @@ export class Executor {
     let mine: WorkerReport | undefined;
     // Results are read, and writes applied to the block overlay, as transactions commit (commitReader),
     // between the coordinator's tasks: work that would otherwise run alone after the block.
-    const commits: Commits = { count: 0, out: [], failedTx: -1, failedInc: 0, overlayFull: false, maxFinishSeq: 0 };
+    const commits: Commits = { count: 0, out: built, failedTx: -1, failedInc: 0, overlayFull: false, maxFinishSeq: 0 };
     if (this.coordinatorWorks) {
       // This thread is worker slot `workers - 1` (the pool threads take 0 .. workers - 2): it runs tasks
       // while there are any, yields to its event loop when there are none, and comes back until the block
@@ -887,13 +870,12 @@ export class Executor {
       // the rest in order on this thread, over the overlay that now holds the committed prefix
       stats.sequentialFrom = committed;
       for (let i = committed; i < n; i++) {
-        const r = engine.runTx(table[i * 2], table[i * 2 + 1]);
-        commits.out.push(r);
-        if (!r.valid) break;
+        commits.out.add(engine.runTx(table[i * 2], table[i * 2 + 1]));
+        if (commits.out.error) break;
       }
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms', `(${readEarly} of ${n} read during the block)`);
-    return { results: commits.out };
+    return {};
   }
 
   /** Releases the engine and stops the worker threads. */
@@ -907,11 +889,49 @@ export class Executor {
   }
 }
 
+/**
+ * A block's receipts, built in transaction order as the results come in: each result is checked (valid, within
+ * the block's gas limit and blob gas), and the first reason the block is invalid is kept in `error` (thrown by
+ * execute once the transactions ran) instead of thrown; later results are then ignored. Building them as the
+ * results are read lets a parallel block do it while the pool threads still execute, not after the block.
+ */
+class BlockReceipts {
+  readonly receipts: Receipt[] = [];
+  cumulative = 0n;
+  blobGas = 0n;
+  error?: BlockError;
+  constructor(private readonly txs: ExecTx[], private readonly gasLimit: bigint) {}
+
+  add(r: TxResult): void {
+    if (this.error) return;
+    const i = this.receipts.length;
+    if (!r.valid) {
+      this.error = new BlockError(STATUS_NAMES[r.status] ?? `STATUS_${r.status}`, `transaction ${i} is invalid: ${STATUS_NAMES[r.status] ?? r.status}`, i);
+      return;
+    }
+    // (sequential runs check these per transaction; parallel runs could not, so they are checked here for both)
+    if (this.txs[i].tx.gasLimit > this.gasLimit - this.cumulative) {
+      this.error = new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${this.txs[i].tx.gasLimit} exceeds the ${this.gasLimit - this.cumulative} gas left in the block`, i);
+      return;
+    }
+    if (this.blobGas + r.blobGasUsed > 786432n) {
+      this.error = new BlockError('TOO_MANY_BLOBS', `transaction ${i}: the block's blob gas would exceed 786432`, i);
+      return;
+    }
+    this.cumulative += r.gasUsed;
+    this.blobGas += r.blobGasUsed;
+    this.receipts.push({
+      type: this.txs[i].tx.type, status: r.success ? 1 : 0, gasUsed: r.gasUsed, cumulativeGasUsed: this.cumulative,
+      logs: r.logs, logsBloom: r.logsBloom, contractAddress: r.contractAddress,
+    });
+  }
+}
+
 /** Progress of a parallel block's commits (commitReader). */
 interface Commits {
-  /** Transactions committed so far: their results are in `out` and their writes in the block overlay. */
+  /** Transactions committed so far: their receipts are in `out` and their writes in the block overlay. */
   count: number;
-  out: TxResult[];
+  out: BlockReceipts;
   /** The last transaction whose commit validation failed, and its incarnation then: not tried again until it changes. */
   failedTx: number;
   failedInc: number;
@@ -950,7 +970,7 @@ function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number,
     const res = engine.readResult(r, status);
     if (s.executedIncarnation(k) !== inc) return;
     if (!engine.fns.applyWrites(k)) { c.overlayFull = true; return; }
-    c.out.push(res);
+    c.out.add(res);
     c.count++;
     const f = s.finishSeq(k);
     if (f > c.maxFinishSeq) c.maxFinishSeq = f;
