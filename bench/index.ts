@@ -13,7 +13,7 @@
 //   micro     the interpreter micro-benchmarks of bench/micro.ts (--runs, --scale X, --only NAME).
 //
 // gigagas and mainnet run each block sequentially (1 worker), in parallel (--workers N, default 2) and on
-// @ethereumjs/vm: --warmups (default 5) warm-up runs per mode, then --runs (default 5, at least 5) measured runs interleaved; see
+// @ethereumjs/vm: --warmups (default 10) warm-up runs per mode, then --runs (default 5, at least 5) measured runs interleaved; see
 // bench/measure.ts. ethereumjs options: --no-ethereumjs, --ethereumjs-runs N (default: as many as parevm, but one
 // cold run for blocks of 100 Mgas or more, --ethereumjs-big-mgas M), --ethereumjs-no-caches.
 //

@@ -28,9 +28,9 @@ export interface RunBlocksOptions {
   alwaysParallel?: boolean;
 }
 
-/** --warmups N: warm-up runs per mode before the measured ones (default 5, at least 1). */
+/** --warmups N: warm-up runs per mode before the measured ones (default 10, at least 1). */
 export function warmupsOpt(argv: string[]): number {
-  return Math.max(1, Math.round(numOpt(argv, '--warmups', 5)));
+  return Math.max(1, Math.round(numOpt(argv, '--warmups', 10)));
 }
 
 /** The ethereumjs options of the command line: --no-ethereumjs, --ethereumjs-runs N, --ethereumjs-big-mgas M, --ethereumjs-no-caches. */
