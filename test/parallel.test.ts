@@ -163,6 +163,33 @@ test('the small-block rule counts a plain transfer as 6,600 gas of work, not 21,
   }
 });
 
+test('an invalid block gives the same BlockError in both modes (the first failing check in order), and the executor stays usable', async () => {
+  const g = rawTransfers(40);
+  const valid = { block: g.block, state: g.state, fork: g.fork };
+  const expectError = async (ex: Executor, input: typeof valid, code: string, txIndex: number, label: string) => {
+    try {
+      await ex.execute(input);
+      assert.unreachable(`${label}: should be rejected`);
+    } catch (e) {
+      const err = e as { code?: string; txIndex?: number };
+      assert.is(err.code, code, `${label}: code`);
+      assert.is(err.txIndex, txIndex, `${label}: transaction`);
+    }
+  };
+  // the block's gas limit leaves 10,000 gas for transaction 10 (each transfer's limit is 21,000)
+  const gas = 10n * g.block.transactions[0].tx.gasLimit + 10_000n;
+  const tight = { ...valid, block: { ...g.block, header: { ...g.block.header, gasLimit: gas, gasUsed: undefined } } };
+  // transaction 25 skips a nonce (its sender's first transaction must have nonce 0 here)
+  const txs = g.block.transactions.map((t, i) => (i === 25 ? { ...t, tx: { ...t.tx, nonce: t.tx.nonce + 1n } } : t));
+  const gap = { ...valid, block: { ...g.block, transactions: txs } };
+  for (const [label, ex] of [['sequential', seq], ['2 workers', par.get(2)!]] as const) {
+    await expectError(ex, tight, 'GAS_ALLOWANCE_EXCEEDED', 10, `${label}, gas limit`);
+    await expectError(ex, gap, 'NONCE_TOO_HIGH', 25, `${label}, nonce`);
+    const r = await ex.execute(valid);
+    assert.is(r.receipts.length, 40, `${label}: the next block runs`);
+  }
+});
+
 test('generators are deterministic', () => {
   const a = mixedConflicts(60, 0.5), b = mixedConflicts(60, 0.5);
   const key = (g: GeneratedBlock) => JSON.stringify(

@@ -222,26 +222,12 @@ function newRecord(td: usize, h: u32, genOff: usize): usize {
   return (<u64>(load<u32>(td + TD_GEN) & 0xFFFF) << 48) | ((h >> 48) << 32);
 }
 
-/** The record of `addr` (key hash `h`) in indexed table `td`, or 0. */
+/**
+ * The record of `addr` (slot 0: an account table) or of (`addr`, `slot`) (a storage table), key hash `h`, in
+ * indexed table `td`; 0 if absent. (Both records keep the address at offset 0: A_ADDR == S_ADDR.)
+ */
 // @ts-ignore: decorator
-@inline function indexedProbeAcct(td: usize, addr: usize, h: u64): usize {
-  const index = <usize>load<u32>(td + TD_NEXT);
-  const mask = load<u32>(td + TD_MASK);
-  const want = slotTag(td, h);
-  const gen = want & 0xFFFF000000000000;
-  let i = <u32>h & mask;
-  for (let n: u32 = 0; n <= mask; n++) {
-    const s = load<u64>(index + (<usize>i << 3));
-    if ((s & 0xFFFF000000000000) != gen) return 0;
-    if ((s & 0xFFFFFFFF00000000) == want && addrEq(<usize>(<u32>s) + A_ADDR, addr)) return <usize>(<u32>s);
-    i = (i + 1) & mask;
-  }
-  return 0;
-}
-
-/** The record of (`addr`, `slot`) (key hash `h`) in indexed table `td`, or 0. */
-// @ts-ignore: decorator
-@inline function indexedProbeStor(td: usize, addr: usize, slot: usize, h: u64): usize {
+@inline function indexedProbe(td: usize, addr: usize, slot: usize, h: u64): usize {
   const index = <usize>load<u32>(td + TD_NEXT);
   const mask = load<u32>(td + TD_MASK);
   const want = slotTag(td, h);
@@ -252,7 +238,7 @@ function newRecord(td: usize, h: u32, genOff: usize): usize {
     if ((s & 0xFFFF000000000000) != gen) return 0;
     if ((s & 0xFFFFFFFF00000000) == want) {
       const r = <usize>(<u32>s);
-      if (wordEq(r + S_SLOT, slot) && addrEq(r + S_ADDR, addr)) return r;
+      if ((slot == 0 || wordEq(r + S_SLOT, slot)) && addrEq(r, addr)) return r;
     }
     i = (i + 1) & mask;
   }
@@ -284,7 +270,7 @@ export function acctFind(td: usize, addr: usize, insert: bool): usize {
   if (load<u32>(td + TD_GROW) == TD_INDEXED) {
     const h = hashAddr(addr);
     tableInserted = false;
-    const f = indexedProbeAcct(td, addr, h);
+    const f = indexedProbe(td, addr, 0, h);
     if (f != 0 || !insert) return f;
     const r = indexedNewRecord(td, h, A_GEN);
     if (r != 0) memory.copy(r + A_ADDR, addr, 20);
@@ -326,7 +312,7 @@ export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usi
   if (load<u32>(td + TD_GROW) == TD_INDEXED) {
     const h = hashSlot(addr, slot);
     tableInserted = false;
-    const f = indexedProbeStor(td, addr, slot, h);
+    const f = indexedProbe(td, addr, slot, h);
     if (f != 0 || !insert) return f;
     const r = indexedNewRecord(td, h, S_GEN);
     if (r != 0) { memory.copy(r + S_ADDR, addr, 20); memory.copy(r + S_SLOT, slot, 32); }

@@ -176,9 +176,10 @@ const NO_SLOTS: Map<bigint, bigint> = new Map();
 const RESULT_CHUNK = 64 << 10;
 const EMPTY = new Uint8Array(0);
 
+const U64_LIMIT = 1n << 64n;
 /** Writes bigints as little-endian u64 limbs, as the engine keeps 256-bit words. */
 function writeWord(dv: DataView, p: number, v: bigint): void {
-  if (v >= 0n && v < 0x10000000000000000n) {
+  if (v >= 0n && v < U64_LIMIT) {
     // the common case (fees, values, nonces): one limb, no BigInt arithmetic
     dv.setBigUint64(p, v, true);
     dv.setBigUint64(p + 8, 0n, true);
@@ -193,10 +194,9 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
 }
 /** writeWord into 32 bytes known to be zero. */
 function writeZeroedWord(dv: DataView, p: number, v: bigint): void {
-  if (v >= 0n && v < 0x10000000000000000n) dv.setBigUint64(p, v, true);
+  if (v >= 0n && v < U64_LIMIT) dv.setBigUint64(p, v, true);
   else writeWord(dv, p, v);
 }
-const U64_LIMIT = 1n << 64n;
 function readWord(dv: DataView, p: number): bigint {
   // most words (balances, slots, values) fit 53 bits: one Number read and one BigInt, no BigInt shifts
   const lo = dv.getUint32(p, true), hi = dv.getUint32(p + 4, true);
@@ -634,21 +634,12 @@ export interface OverlayAccount {
 export interface OverlayDiff { accounts: Map<string, OverlayAccount> }
 
 function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void): void {
+  // (only the overlay tables are scanned, and they are indexed: dense records, the first TD_COUNT in use)
+  if (dv.getUint32(td + abi.TD_GROW, true) !== abi.TD_INDEXED) throw new ParevmError('ENGINE_CONFIG', 'scanTable: not an indexed table');
   const base = dv.getUint32(td + abi.TD_BASE, true);
   const size = dv.getUint32(td + 16, true);
-  if (dv.getUint32(td + abi.TD_GROW, true) === abi.TD_INDEXED) {
-    // dense records, in insertion order: the live ones are the first TD_COUNT
-    const count = dv.getUint32(td + abi.TD_COUNT, true);
-    for (let i = 0; i < count; i++) fn(base + i * size);
-    return;
-  }
-  const cap = dv.getUint32(td + abi.TD_MASK, true) + 1;
-  const gen = dv.getUint32(td + abi.TD_GEN, true);
-  const genOff = dv.getUint32(td + 20, true);
-  for (let i = 0; i < cap; i++) {
-    const r = base + i * size;
-    if (dv.getUint32(r + genOff, true) === gen) fn(r);
-  }
+  const count = dv.getUint32(td + abi.TD_COUNT, true);
+  for (let i = 0; i < count; i++) fn(base + i * size);
 }
 
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
