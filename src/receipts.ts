@@ -40,7 +40,14 @@ export function logsBloom(logs: Log[]): Uint8Array {
 /** OR of blooms. */
 export function orBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
   const b = new Uint8Array(256);
-  for (const x of blooms) for (let i = 0; i < 256; i++) b[i] |= x[i];
+  // Receipts without logs share one empty bloom object: a run of the same object is ORed once (OR is
+  // idempotent). That was ~4 ms of byte loops for 10,000 raw transfers.
+  let last: Uint8Array | undefined;
+  for (const x of blooms) {
+    if (x === last) continue;
+    last = x;
+    for (let i = 0; i < 256; i++) b[i] |= x[i];
+  }
   return b;
 }
 

@@ -4,7 +4,7 @@
 // the loop saves its locals into the frame record, and afterwards reloads them from whichever frame is
 // now running.
 import * as u from '../u256';
-import { keccak256 } from '../keccak';
+import { keccak256, keccak64 } from '../keccak';
 import {
   F_PARENT, F_STATIC, F_CODE, F_CODE_LEN, F_BITMAP, F_PC, F_GAS, F_SP, F_STACK, F_MEM, F_MEM_SIZE,
   F_INPUT, F_INPUT_LEN, F_ACCT, F_ADDRESS, F_CALLER, F_VALUE, memLimit, retBuf, retLen,
@@ -190,7 +190,8 @@ export function run(f0: usize): i32 {
           const m = memExpand(off, len, gas);
           if (m == MEM_OOG) { status = ST_OUT_OF_GAS; break; }
           gas -= m;
-          keccak256(curMem + <usize>(len == 0 ? 0 : off), <usize>len, b);
+          if (len == 64) keccak64(curMem + <usize>off, b);
+          else keccak256(curMem + <usize>(len == 0 ? 0 : off), <usize>len, b);
           u.loadBE(b, b, 32);
           sp = a; continue;
         }

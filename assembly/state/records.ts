@@ -245,6 +245,18 @@ function newRecord(td: usize, h: u32, genOff: usize): usize {
   return 0;
 }
 
+/**
+ * Starts the cache misses of an account lookup in indexed table `td` early (executeIncarnation): loads the
+ * index word of `addr`'s first probe and, when its tag matches, the record's first word, and returns them for
+ * a sink. Callers issue several of these before the lookups that need them, so that the misses overlap.
+ */
+export function acctTouch(td: usize, addr: usize): u64 {
+  if (load<u32>(td + TD_GROW) != TD_INDEXED) return 0;
+  const h = hashAddr(addr);
+  const s = load<u64>(<usize>load<u32>(td + TD_NEXT) + (<usize>(<u32>h & load<u32>(td + TD_MASK)) << 3));
+  return (s & 0xFFFFFFFF00000000) == slotTag(td, h) ? s ^ load<u64>(<usize>(<u32>s)) : s;
+}
+
 /** A zeroed, live record appended to indexed table `td` and entered in its index under hash `h`; 0 if full. */
 function indexedNewRecord(td: usize, h: u64, genOff: usize): usize {
   const mask = load<u32>(td + TD_MASK);
