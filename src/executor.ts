@@ -900,7 +900,9 @@ class BlockReceipts {
   cumulative = 0n;
   blobGas = 0n;
   error?: BlockError;
-  constructor(private readonly txs: ExecTx[], private readonly gasLimit: bigint) {}
+  /** The block's gas limit minus `cumulative`. */
+  private left: bigint;
+  constructor(private readonly txs: ExecTx[], gasLimit: bigint) { this.left = gasLimit; }
 
   add(r: TxResult): void {
     if (this.error) return;
@@ -910,16 +912,19 @@ class BlockReceipts {
       return;
     }
     // (sequential runs check these per transaction; parallel runs could not, so they are checked here for both)
-    if (this.txs[i].tx.gasLimit > this.gasLimit - this.cumulative) {
-      this.error = new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${this.txs[i].tx.gasLimit} exceeds the ${this.gasLimit - this.cumulative} gas left in the block`, i);
+    if (this.txs[i].tx.gasLimit > this.left) {
+      this.error = new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${this.txs[i].tx.gasLimit} exceeds the ${this.left} gas left in the block`, i);
       return;
     }
-    if (this.blobGas + r.blobGasUsed > 786432n) {
-      this.error = new BlockError('TOO_MANY_BLOBS', `transaction ${i}: the block's blob gas would exceed 786432`, i);
-      return;
+    if (r.blobGasUsed !== 0n) { // (most transactions carry no blobs: no BigInt arithmetic for them)
+      if (this.blobGas + r.blobGasUsed > 786432n) {
+        this.error = new BlockError('TOO_MANY_BLOBS', `transaction ${i}: the block's blob gas would exceed 786432`, i);
+        return;
+      }
+      this.blobGas += r.blobGasUsed;
     }
     this.cumulative += r.gasUsed;
-    this.blobGas += r.blobGasUsed;
+    this.left -= r.gasUsed;
     this.receipts.push({
       type: this.txs[i].tx.type, status: r.success ? 1 : 0, gasUsed: r.gasUsed, cumulativeGasUsed: this.cumulative,
       logs: r.logs, logsBloom: r.logsBloom, contractAddress: r.contractAddress,

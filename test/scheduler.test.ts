@@ -70,8 +70,8 @@ function checkRun(name: string, block: SimBlock, shared: SimShared, loops: LoopS
 // --- unit ------------------------------------------------------------------------------------------------
 
 test('layout: bytesFor, init at an offset, attach checks', () => {
-  assert.is(Scheduler.bytesFor(0), 768); // 12 header lines
-  assert.is(Scheduler.bytesFor(10), 768 + 640); // one 64-byte line per transaction
+  assert.is(Scheduler.bytesFor(0), 1280); // 12 header lines and 8 lines of per-thread statistics
+  assert.is(Scheduler.bytesFor(10), 1280 + 640); // one 64-byte line per transaction
   const sab = new SharedArrayBuffer(64 + Scheduler.bytesFor(3) + Scheduler.bytesFor(5));
   assert.throws(() => new Scheduler(sab, 64, 3), /Scheduler.init/);
   Scheduler.init(sab, 64, 3);
@@ -278,15 +278,17 @@ test('single thread: same state as sequential, no aborts', () => {
  * from its seed.
  */
 function runVirtual(shared: SimShared, threads: number, seed: number): LoopStats[] {
-  const s = new Scheduler(shared.schedSab, 0, shared.n);
   const sim = new Sim(shared);
   const rand = rng(seed);
   const tasks: Task[] = new Array(threads).fill(null);
   const stats: LoopStats[] = tasks.map(() => ({ executions: 0, validations: 0, idles: 0 }));
+  // one attachment per virtual thread, as real threads have (each counts its statistics on its own line)
+  const all = tasks.map((_, t) => new Scheduler(shared.schedSab, 0, shared.n, t));
   let steps = 0;
-  while (!s.done()) {
+  while (!all[0].done()) {
     if (++steps > 2_000_000) throw new Error('virtual threads: not done');
     const t = Math.floor(rand() * threads);
+    const s = all[t];
     const task = tasks[t];
     if (task === null) {
       tasks[t] = s.nextTask();

@@ -63,16 +63,22 @@ const W_ACTIVE = 4 * LINE;
 // EPOCH: bumped (and waiters notified) whenever work may have appeared (a decrease) or the block is done;
 // idle waits on it. WAITERS: threads inside Atomics.wait in idle (notify only when non-zero).
 const W_DONE = 5 * LINE, W_EPOCH = 5 * LINE + 1, W_WAITERS = 5 * LINE + 2;
-// Statistics, only ever incremented, always while the incrementing thread holds an active task, so they
-// are final once done() is true. executions: try_incarnate successes; validations: validation tasks handed
-// out; aborts: won validation aborts; dependencies: successful add_dependency; hints: first incarnations
+// Statistics, only ever incremented (an execution count also decremented by the thread that counted it),
+// always while the changing thread holds an active task, so they are final once done() is true.
+// aborts: won validation aborts; dependencies: successful add_dependency; hints: first incarnations
 // suspended by addDependency(hint = true) (they ran nothing, and do not count as executions).
-const W_EXECUTIONS = 6 * LINE, W_VALIDATIONS = 7 * LINE, W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE, W_HINTS = 10 * LINE;
+// executions (try_incarnate successes) and validations (validation tasks handed out) change once per task:
+// each thread counts them on a line of its own (COUNTER_SLOTS lines from W_COUNTERS, slot = thread index
+// modulo COUNTER_SLOTS; +0 executions, +1 validations) and counters() adds the lines up, so that the hot
+// path does not bounce one shared line between cores twice per transaction.
+const W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE, W_HINTS = 10 * LINE;
 // finish_seq: finished executions so far (only grows). An execution takes its number (T_FIN_SEQ) after its
 // writes are in the multi-version memory, so a validation that read finish_seq >= F before it began saw the
 // writes of every execution numbered up to F (the commit reader's shortcut, see validatedSince).
 const W_FINISH_SEQ = 11 * LINE;
-const HEADER_WORDS = 12 * LINE;
+const COUNTER_SLOTS = 8;
+const W_COUNTERS = 12 * LINE;
+const HEADER_WORDS = W_COUNTERS + COUNTER_SLOTS * LINE;
 // Per transaction i, one cache line (16 words, 7 used) from HEADER_WORDS + 16i: neighbouring transactions
 // usually run on different workers, and sharing a line made their status updates bounce between cores:
 //   +0 status: incarnation << 2 | READY/EXECUTING/EXECUTED/ABORTING; transitions as in the diagram above.
@@ -116,8 +122,10 @@ export class Scheduler {
 
   private readonly w: Int32Array;
   private readonly n: number;
+  /** This thread's statistics line (W_COUNTERS). */
+  private readonly cw: number;
 
-  /** Bytes of shared memory needed for a block of n transactions: 4 * (176 + 16n). */
+  /** Bytes of shared memory needed for a block of n transactions: 4 * (320 + 16n). */
   static bytesFor(n: number): number {
     checkSize(n);
     return (HEADER_WORDS + TX_WORDS * n) * 4;
@@ -137,10 +145,15 @@ export class Scheduler {
     Atomics.store(w, W_MAGIC, MAGIC);
   }
 
-  /** Attaches (in any thread) to a scheduler laid out by init for the same n. */
-  constructor(sab: SharedArrayBuffer, byteOffset: number, n: number) {
+  /**
+   * Attaches (in any thread) to a scheduler laid out by init for the same n. `thread`: the thread's index
+   * among those sharing the scheduler (it picks the line its statistics are counted on; any value is correct,
+   * distinct ones are faster).
+   */
+  constructor(sab: SharedArrayBuffer, byteOffset: number, n: number, thread = 0) {
     this.w = view(sab, byteOffset, n);
     this.n = n;
+    this.cw = W_COUNTERS + (Math.abs(Math.trunc(thread)) % COUNTER_SLOTS) * LINE;
     if (Atomics.load(this.w, W_MAGIC) !== MAGIC || Atomics.load(this.w, W_N) !== n) {
       throw new Error(`Scheduler: no scheduler for ${n} transactions at byte ${byteOffset} (call Scheduler.init first)`);
     }
@@ -192,7 +205,7 @@ export class Scheduler {
     Atomics.store(w, b + T_DEPS, txIdx + 1);
     this.unlock(b);
     if (hint) {
-      Atomics.sub(w, W_EXECUTIONS, 1);
+      Atomics.sub(w, this.cw, 1);
       Atomics.add(w, W_HINTS, 1);
     } else Atomics.add(w, W_DEPENDENCIES, 1);
     // The execution task ends here (suspended); counted after the statistics so they are final at done.
@@ -239,7 +252,7 @@ export class Scheduler {
         this.decreaseValidationIdx(txIdx);
       } else {
         // Only txIdx itself needs validating, and validation_idx is already past it: do it now.
-        Atomics.add(w, W_VALIDATIONS, 1);
+        Atomics.add(w, this.cw + 1, 1);
         return { kind: 'validate', version: { txIdx, incarnation } };
       }
     }
@@ -360,8 +373,8 @@ export class Scheduler {
     this.chaos?.();
     const w = this.w;
     return {
-      executions: Atomics.load(w, W_EXECUTIONS),
-      validations: Atomics.load(w, W_VALIDATIONS),
+      executions: sumSlots(w, 0),
+      validations: sumSlots(w, 1),
       aborts: Atomics.load(w, W_ABORTS),
       dependencies: Atomics.load(w, W_DEPENDENCIES),
       hints: Atomics.load(w, W_HINTS),
@@ -405,7 +418,7 @@ export class Scheduler {
       while ((s & 3) === READY) {
         const prev = Atomics.compareExchange(w, a, s, s | EXECUTING);
         if (prev === s) {
-          Atomics.add(w, W_EXECUTIONS, 1);
+          Atomics.add(w, this.cw, 1);
           return { txIdx, incarnation: s >>> 2 };
         }
         s = prev;
@@ -438,7 +451,7 @@ export class Scheduler {
     if (idx < this.n) {
       const s = Atomics.load(w, tx(idx) + T_STATUS);
       if ((s & 3) === EXECUTED) {
-        Atomics.add(w, W_VALIDATIONS, 1);
+        Atomics.add(w, this.cw + 1, 1);
         return { txIdx: idx, incarnation: s >>> 2 };
       }
     }
@@ -488,6 +501,13 @@ export class Scheduler {
       throw new RangeError(`Scheduler: transaction index ${txIdx} outside 0..${this.n - 1}`);
     }
   }
+}
+
+/** A statistic counted per thread (W_COUNTERS), over all threads. */
+function sumSlots(w: Int32Array, word: number): number {
+  let t = 0;
+  for (let k = 0; k < COUNTER_SLOTS; k++) t += Atomics.load(w, W_COUNTERS + k * LINE + word);
+  return t;
 }
 
 /** First word of transaction i's record. */

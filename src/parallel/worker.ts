@@ -267,7 +267,7 @@ export function attachWorker(fns: EngineExports, index: number, t: BlockTask): v
 export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canBlock: boolean, between?: () => void): WorkerReport {
   const t0 = performance.now();
   const buf = t.memory!.buffer as unknown as SharedArrayBuffer;
-  const sched = new Scheduler(buf, t.sched, t.n);
+  const sched = new Scheduler(buf, t.sched, t.n, index);
   if (t.chaos) sched.chaos = () => { const k = Math.random() * 200; for (let i = 0; i < k; i++) Math.sqrt(i); };
   const words = new Int32Array(buf);
   const halt = t.haltWord >> 2;

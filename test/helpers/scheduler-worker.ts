@@ -280,9 +280,9 @@ if (!isMainThread && parentPort !== null) {
     try {
       if (job.chaosSeed !== 0) Scheduler.prototype.chaos = makeChaos(job.chaosSeed);
       else delete Scheduler.prototype.chaos;
-      const s = new Scheduler(job.shared.schedSab, 0, job.shared.n);
       const ctl = new Int32Array(job.shared.ctlSab);
-      Atomics.add(ctl, 0, 1);
+      // (the arrival order is the thread's index: each counts its statistics on a line of its own)
+      const s = new Scheduler(job.shared.schedSab, 0, job.shared.n, Atomics.add(ctl, 0, 1));
       while (Atomics.load(ctl, 0) < job.threads) Atomics.wait(ctl, 0, Atomics.load(ctl, 0), 1);
       Atomics.notify(ctl, 0);
       const stats = runLoop(s, new Sim(job.shared), true, job.timeoutMs);
