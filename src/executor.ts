@@ -14,7 +14,7 @@ import { signingHash, validateTxStatic } from './tx.js';
 import { recoverAddress } from './secp.js';
 import { SENDER_HEADER, SENDER_RECORD, type SendersTask } from './parallel/worker.js';
 import { orBlooms, receiptsRoot as computeReceiptsRoot, type Receipt } from './receipts.js';
-import { worldStateRoot, type AccountState, type WorldState } from './state.js';
+import { postStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
@@ -490,7 +490,7 @@ export class Executor {
     const below = system ? applyDiff(state, system) : state;
     const diff = blockDiff(state, below, overlay, system);
     let stateRoot: Uint8Array | undefined;
-    if (fullState) stateRoot = worldStateRoot(applyDiff(below, overlay));
+    if (fullState) stateRoot = postStateRoot(below, overlay);
     const bloom = orBlooms(receipts.map((r) => r.logsBloom));
     const rr = fork >= Fork.Byzantium ? computeReceiptsRoot(receipts) : undefined;
     if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
@@ -993,7 +993,7 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
   const out: AccountChange[] = [];
   touched.sort(); // (the default order of strings is their code units', as `<` compares them, without a callback)
   for (const addr of touched) {
-    const before = pre.get(addr), start = below.get(addr);
+    const before = pre.get(addr), start = below === pre ? before : below.get(addr);
     const a = overlay.accounts.get(addr);
     let after: AccountState | undefined;
     let wiped = false;
@@ -1003,10 +1003,11 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
       after = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: EMPTY_STORAGE };
     }
     const sys = system?.accounts.get(addr);
-    const storage: AccountChange['storage'] = [];
+    let storage: AccountChange['storage'] = NO_SLOT_CHANGES;
     // Slots only where the overlay (or the system call) wrote, or, for a wiped account, every earlier slot;
     // most accounts of most blocks (senders, recipients, the coinbase) have none.
     if (wiped || sys || (a && a.storage.size > 0)) {
+      storage = [];
       const slots = new Map<bigint, bigint>(); // slot -> value after the block
       const valueAfter = (slot: bigint): bigint => {
         const w = a?.storage.get(slot);
@@ -1030,6 +1031,9 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
   }
   return out;
 }
+
+/** The `storage` of a diff entry without slot changes (most of them): one shared, frozen empty list. */
+const NO_SLOT_CHANGES = Object.freeze([]) as unknown as AccountChange['storage'];
 
 /** `after.storage` of a diff entry is not filled in (the changed slots are in `storage`): one shared empty map. */
 const EMPTY_STORAGE: Map<bigint, bigint> = new Map();

@@ -35,3 +35,14 @@ export function keccak256(data: Uint8Array): Uint8Array {
   fns!.keccak256(BASE + 64, data.length, BASE);
   return m.slice(BASE, BASE + 32);
 }
+
+/**
+ * Scratch memory of the host instance, from byte `SCRATCH` up, for code that encodes data there and hashes it
+ * in place (the trie builder): no copy in, no slice out. Not re-entrant with keccak256, which uses the same
+ * bytes. `scratchView(n)` grows the memory to hold n bytes from SCRATCH and returns a view of all of it (take a
+ * new view after every call that may grow it).
+ */
+export const SCRATCH = BASE + 64;
+export function scratchView(n: number): Uint8Array { return instance(n); }
+/** keccak256 of scratch bytes [ptr, ptr + len) into [out, out + 32) (out may overlap the input). */
+export function keccakAt(ptr: number, len: number, out: number): void { fns!.keccak256(ptr, len, out); }

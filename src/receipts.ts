@@ -2,6 +2,7 @@
 import { keccak256 as keccak_256 } from './keccak.js';
 import { rlpEncode } from './rlp.js';
 import { ordinalTrieRoot } from './trie.js';
+import { hdrLen, putHdr, strLen, putStr, uintHex, uintLen, putUint } from './rlp-writer.js';
 import type { Log } from './engine/engine.js';
 
 /** A transaction receipt. */
@@ -53,6 +54,61 @@ export function orBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
 
 /** Consensus encoding of a post-Byzantium receipt (typed receipts are `type || rlp`). */
 export function encodeReceipt(r: Receipt): Uint8Array {
+  const n = receiptLen(r);
+  if (n < 0) return encodeReceiptGeneric(r);
+  const out = new Uint8Array(n);
+  writeReceipt(out, 0, r);
+  return out;
+}
+
+// Receipts are written directly into a buffer of the exact size (the generic encoder measured nested arrays
+// built for it): rlp([status, cumulative gas, bloom, [[address, [topics], data], ...]]), after the type byte
+// of a typed receipt. receiptsRoot writes all of a block's receipts into one buffer.
+
+/** Bytes of encodeReceipt(r); -1 when a field has an odd size (the generic encoder then writes it). */
+function receiptLen(r: Receipt): number {
+  if (r.logsBloom.length !== 256) return -1;
+  let logs = 0;
+  for (const l of r.logs) {
+    if (l.address.length !== 20) return -1;
+    for (const t of l.topics) if (t.length !== 32) return -1;
+    const topics = 33 * l.topics.length;
+    const item = 21 + hdrLen(topics) + topics + strLen(l.data);
+    logs += hdrLen(item) + item;
+  }
+  const payload = 1 + uintLen(r.cumulativeGasUsed, uintHex(r.cumulativeGasUsed)) + 259 + hdrLen(logs) + logs;
+  return (r.type === 0 ? 0 : 1) + hdrLen(payload) + payload;
+}
+
+/** Writes encodeReceipt(r) at o (receiptLen(r) >= 0); returns the next offset. */
+function writeReceipt(out: Uint8Array, o: number, r: Receipt): number {
+  let logs = 0;
+  for (const l of r.logs) {
+    const topics = 33 * l.topics.length;
+    const item = 21 + hdrLen(topics) + topics + strLen(l.data);
+    logs += hdrLen(item) + item;
+  }
+  const gas = uintHex(r.cumulativeGasUsed);
+  const payload = 1 + uintLen(r.cumulativeGasUsed, gas) + 259 + hdrLen(logs) + logs;
+  if (r.type !== 0) out[o++] = r.type;
+  o = putHdr(out, o, payload, 0xc0);
+  out[o++] = r.status === 1 ? 1 : 0x80;
+  o = putUint(out, o, r.cumulativeGasUsed, gas);
+  o = putStr(out, o, r.logsBloom);
+  o = putHdr(out, o, logs, 0xc0);
+  for (const l of r.logs) {
+    const topics = 33 * l.topics.length;
+    o = putHdr(out, o, 21 + hdrLen(topics) + topics + strLen(l.data), 0xc0);
+    o = putStr(out, o, l.address);
+    o = putHdr(out, o, topics, 0xc0);
+    for (const t of l.topics) o = putStr(out, o, t);
+    o = putStr(out, o, l.data);
+  }
+  return o;
+}
+
+/** encodeReceipt through the generic encoder (odd-sized fields: the encoding is still what they make). */
+function encodeReceiptGeneric(r: Receipt): Uint8Array {
   const body = rlpEncode([
     r.status === 1 ? Uint8Array.of(1) : new Uint8Array(0),
     r.cumulativeGasUsed,
@@ -68,5 +124,14 @@ export function encodeReceipt(r: Receipt): Uint8Array {
 
 /** Receipts trie root (Byzantium and later). */
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
-  return ordinalTrieRoot(receipts.map(encodeReceipt));
+  // all of them in one buffer (one allocation instead of one per receipt), each a view into it
+  const lens = receipts.map(receiptLen);
+  const all = new Uint8Array(lens.reduce((a, n) => a + Math.max(n, 0), 0));
+  let o = 0;
+  return ordinalTrieRoot(receipts.map((r, i) => {
+    if (lens[i]! < 0) return encodeReceiptGeneric(r);
+    const at = o;
+    o = writeReceipt(all, o, r);
+    return all.subarray(at, o);
+  }));
 }

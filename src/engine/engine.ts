@@ -643,8 +643,18 @@ function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void
 }
 
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** The char codes of each byte's two hex digits. */
+const HEX_CODES = Uint16Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
+const ADDR_CODES: number[] = new Array(42).fill(0x30);
+ADDR_CODES[1] = 0x78; // '0x'
 /** 0x-hex of `len` bytes at `p` (or of all of `b`). */
 function hex(b: Uint8Array, p = 0, len = b.length - p): string {
+  if (len === 20) {
+    // an address (readOverlay, once per account): one flat string from its char codes, ~2x faster than 20
+    // concatenations (each of which allocates a rope node the map key then flattens)
+    for (let i = 0; i < 20; i++) { const x = b[p + i]! << 1; ADDR_CODES[2 + 2 * i] = HEX_CODES[x]!; ADDR_CODES[3 + 2 * i] = HEX_CODES[x + 1]!; }
+    return String.fromCharCode.apply(null, ADDR_CODES);
+  }
   let s = '0x';
   for (let i = p; i < p + len; i++) s += HEX2[b[i]];
   return s;
