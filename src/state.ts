@@ -10,6 +10,7 @@ import type { OverlayDiff } from './engine/engine.js';
 export interface AccountState {
   nonce: bigint;
   balance: bigint;
+  /** The code; treated as immutable once given (its hash is cached by the array, see codeHashOf and Engine). */
   code: Uint8Array;
   storage: Map<bigint, bigint>;
   codeHash?: Uint8Array;

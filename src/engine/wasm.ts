@@ -24,6 +24,9 @@ export interface EngineExports {
   codeHeapInit(desc: number, base: number, size: number): void;
   buildTables(dst: number): void;
   loadCode(src: number, len: number, hashOut: number): number;
+  codeLookup(hash: number): number;
+  loadCodeHashed(src: number, len: number, hash: number): number;
+  codeHeapFree(): number;
   loadAccount(addr: number, nonce: bigint, balance: number, code: number): number;
   loadStorage(addr: number, slot: number, value: number): number;
   beginBlock(env: number): void;
