@@ -1025,7 +1025,8 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
       storage.sort((x, y) => (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0));
     }
     if (!before && !after) continue;
-    const same = before && after && before.nonce === after.nonce && before.balance === after.balance && bytesEqual(before.code, after.code);
+    // (the same code array needs no comparison: 20 KB contracts whose storage alone changed, ~50 ms per 4,000)
+    const same = before && after && before.nonce === after.nonce && before.balance === after.balance && (before.code === after.code || bytesEqual(before.code, after.code));
     if (same && storage.length === 0) continue;
     out.push({ address: addr, before, after: after && after !== start ? after : after && { ...after, storage: EMPTY_STORAGE }, storage });
   }

@@ -1,7 +1,7 @@
 // Receipts, logs blooms and the receipts root.
 import { keccak256 as keccak_256 } from './keccak.js';
 import { rlpEncode } from './rlp.js';
-import { ordinalTrieRoot } from './trie.js';
+import { ordinalRoot } from './trie.js';
 import { hdrLen, putHdr, strLen, putStr, uintHex, uintLen, putUint } from './rlp-writer.js';
 import type { Log } from './engine/engine.js';
 
@@ -124,14 +124,22 @@ function encodeReceiptGeneric(r: Receipt): Uint8Array {
 
 /** Receipts trie root (Byzantium and later). */
 export function receiptsRoot(receipts: Receipt[]): Uint8Array {
-  // all of them in one buffer (one allocation instead of one per receipt), each a view into it
+  // all of them written into one buffer (no array per receipt), the trie built over offsets into it
+  const n = receipts.length;
   const lens = receipts.map(receiptLen);
-  const all = new Uint8Array(lens.reduce((a, n) => a + Math.max(n, 0), 0));
+  const odd = new Map<number, Uint8Array>(); // (fields of odd sizes: the generic encoder's bytes)
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    if (lens[i]! < 0) { const e = encodeReceiptGeneric(receipts[i]!); odd.set(i, e); lens[i] = e.length; }
+    bytes += lens[i]!;
+  }
+  const all = new Uint8Array(bytes), vo = new Int32Array(n), vl = new Int32Array(n);
   let o = 0;
-  return ordinalTrieRoot(receipts.map((r, i) => {
-    if (lens[i]! < 0) return encodeReceiptGeneric(r);
-    const at = o;
-    o = writeReceipt(all, o, r);
-    return all.subarray(at, o);
-  }));
+  for (let i = 0; i < n; i++) {
+    vo[i] = o;
+    const e = odd.get(i);
+    if (e) { all.set(e, o); o += e.length; } else o = writeReceipt(all, o, receipts[i]!);
+    vl[i] = o - vo[i]!;
+  }
+  return ordinalRoot(n, all, vo, vl);
 }

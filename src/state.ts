@@ -3,7 +3,7 @@
 import { keccak256 as keccak_256 } from './keccak.js';
 import { InputError } from './errors.js';
 import { hexToBigInt, hexToBytes } from './hex.js';
-import { stateRoot, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';
+import { stateRoot, accountsRoot, storageRoot, EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, type TrieAccount } from './trie.js';
 import type { OverlayDiff } from './engine/engine.js';
 
 /** One account. `codeHash` is derived from `code` when absent. */
@@ -97,23 +97,35 @@ export function worldStateRoot(state: WorldState): Uint8Array {
  * 10,000 changed accounts of a 10,000-account state the copy cost ~12 ms.
  */
 export function postStateRoot(pre: WorldState, diff: OverlayDiff): Uint8Array {
-  const accounts: TrieAccount[] = [];
-  for (const [addr, a] of pre) {
-    if (diff.accounts.has(addr)) continue;
-    accounts.push({ address: hexToBytes(addr, 'address'), nonce: a.nonce, balance: a.balance, codeHash: codeHashOf(a), storage: a.storage });
-  }
+  // parallel arrays, no object per account (accountsRoot)
+  const addrs: string[] = [], nonces: bigint[] = [], balances: bigint[] = [], roots: Uint8Array[] = [], hashes: Uint8Array[] = [];
+  const add = (addr: string, nonce: bigint, balance: bigint, codeHash: Uint8Array, storage: Iterable<readonly [bigint, bigint]>) => {
+    addrs.push(addr); nonces.push(nonce); balances.push(balance); hashes.push(codeHash);
+    roots.push(storage instanceof Map && storage.size === 0 ? EMPTY_TRIE_ROOT : storageRoot(storage));
+  };
+  for (const [addr, a] of pre) if (!diff.accounts.has(addr)) add(addr, a.nonce, a.balance, codeHashOf(a), a.storage);
   for (const [addr, o] of diff.accounts) {
     const old = pre.get(addr);
     if (o.fieldsUnchanged) {
-      if (!old) continue;
-      accounts.push({ address: hexToBytes(addr, 'address'), nonce: old.nonce, balance: old.balance, codeHash: codeHashOf(old), storage: after(old.storage, o.storage) });
+      if (old) add(addr, old.nonce, old.balance, codeHashOf(old), after(old.storage, o.storage));
     } else if (o.exists) {
-      const below = o.epoch > 0 || !old ? undefined : old.storage;
       const codeHash = codeHashOf({ nonce: o.nonce, balance: o.balance, code: o.code, codeHash: o.codeHash, storage: o.storage });
-      accounts.push({ address: hexToBytes(addr, 'address'), nonce: o.nonce, balance: o.balance, codeHash, storage: after(below, o.storage) });
+      add(addr, o.nonce, o.balance, codeHash, after(o.epoch > 0 || !old ? undefined : old.storage, o.storage));
     }
   }
-  return stateRoot(accounts);
+  return accountsRoot(addrs.length, (i, m, at) => writeHexAddress(m, at, addrs[i]!), nonces, balances, roots, hashes);
+}
+
+/** Writes a 0x-hex address (as WorldState keys are: checked when the state was parsed) as 20 bytes at `at`. */
+function writeHexAddress(m: Uint8Array, at: number, hex: string): void {
+  const o = hex.length === 42 ? 2 : 0;
+  for (let i = 0; i < 20; i++) m[at + i] = (hexNibble(hex.charCodeAt(o + 2 * i)) << 4) | hexNibble(hex.charCodeAt(o + 2 * i + 1));
+}
+function hexNibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  throw new InputError(`state: an address with a non-hex digit '${String.fromCharCode(c)}'`, { field: 'address' });
 }
 
 /** Storage after `writes` over `below`, as entries for the storage root (later entries win; zero is absent). */

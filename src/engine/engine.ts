@@ -208,6 +208,8 @@ function readWord(dv: DataView, p: number): bigint {
   return v;
 }
 
+const NO_LOAD_OPTS: { partial?: boolean; hasStorage?: boolean } = Object.freeze({});
+
 /** The sequential engine over one shared memory. */
 export class Engine {
   readonly memory: WebAssembly.Memory;
@@ -379,7 +381,7 @@ export class Engine {
    * only some of the account's (strict mode: a slot not loaded is fetched, not taken as zero); `hasStorage`
    * says whether the account has any storage (EIP-7610), when the slots given do not show it.
    */
-  loadAccount(addrHex: string, acct: AccountState, opts: { partial?: boolean; hasStorage?: boolean } = {}): void {
+  loadAccount(addrHex: string, acct: AccountState, opts: { partial?: boolean; hasStorage?: boolean } = NO_LOAD_OPTS): void {
     const { fns } = this;
     const st = this.staging;
     const addrP = st, balP = st + 32;
@@ -389,7 +391,7 @@ export class Engine {
     writeAddr(u8, addrP, addrHex);
     writeWord(dv, balP, acct.balance);
     if (fns.loadAccount(addrP, acct.nonce, balP, codeEntry) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
-    for (const [slot, value] of acct.storage) if (value !== 0n || opts.partial) this.loadSlot(addrHex, slot, value, false);
+    if (acct.storage.size > 0) for (const [slot, value] of acct.storage) if (value !== 0n || opts.partial) this.loadSlot(addrHex, slot, value, false);
     const flags = (opts.partial ? this.abi.AF_PARTIAL : 0) | (opts.hasStorage ? this.abi.AF_HAS_STORAGE : 0);
     u8 = this.u8();
     writeAddr(u8, addrP, addrHex);
