@@ -187,9 +187,11 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
     dv.setBigUint64(p + 24, 0n, true);
     return;
   }
-  for (let i = 0; i < 4; i++) {
-    dv.setBigUint64(p + i * 8, BigInt.asUintN(64, v), true);
+  // (setBigUint64 keeps the low 64 bits by itself: one shift, one BigInt, per limb)
+  dv.setBigUint64(p, v, true);
+  for (let i = 1; i < 4; i++) {
     v >>= 64n;
+    dv.setBigUint64(p + i * 8, v, true);
   }
 }
 /** writeWord into 32 bytes known to be zero. */
@@ -492,16 +494,19 @@ export class Engine {
     q = align(q + tx.data.length, 32);
     dv.setUint32(p + abi.TX_ACCESS_LIST, q, true);
     dv.setUint32(p + abi.TX_ACCESS_COUNT, tx.accessList.length, true);
-    for (const e of tx.accessList) {
-      u8.set(e.address, q);
-      dv.setUint32(q + 20, e.storageKeys.length, true);
-      q += 32;
-      for (const k of e.storageKeys) { u8.set(k, q); q += 32; }
+    // (most transactions have neither an access list nor blobs: no iterator or empty array made for them)
+    if (tx.accessList.length > 0) {
+      for (const e of tx.accessList) {
+        u8.set(e.address, q);
+        dv.setUint32(q + 20, e.storageKeys.length, true);
+        q += 32;
+        for (const k of e.storageKeys) { u8.set(k, q); q += 32; }
+      }
     }
-    const blobs = tx.blobVersionedHashes ?? [];
+    const blobs = tx.blobVersionedHashes;
     dv.setUint32(p + abi.TX_BLOB_HASHES, q, true);
-    dv.setUint32(p + abi.TX_BLOB_COUNT, blobs.length, true);
-    for (const h of blobs) { u8.set(h, q); q += 32; }
+    dv.setUint32(p + abi.TX_BLOB_COUNT, blobs ? blobs.length : 0, true);
+    if (blobs) for (const h of blobs) { u8.set(h, q); q += 32; }
     return align(q, 32);
   }
 
