@@ -6,7 +6,7 @@ import { arenaInit, arenaAlloc } from './arena';
 import { u256Init, isZero as u256IsZero } from './u256';
 import { keccak256, keccakMemoInit, MEMO_BYTES } from './keccak';
 import { txCacheInit, txBegin, account, addBalance, txCommit } from './state/txcache';
-import { worldAttach, codeHeapInit, codeInsert, codeInsertHashed, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, baseAcct, codeTab, wd, WD_TABLES, WD_HEAP_TOP, WD_HEAP_END } from './state/world';
+import { worldAttach, codeHeapInit, codeInsertHashed, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, baseAcct, codeTab, wd, WD_TABLES, WD_HEAP_TOP, WD_HEAP_END } from './state/world';
 import { tableInit, tableInitIndexed, tableClear, acctTouch, codeFind } from './state/records';
 import { buildTables } from './gas/tables';
 import { framesInit, } from './interpreter/frame';
@@ -69,8 +69,6 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
   return staging;
 }
 
-/** Hashes and stores code (coordinator, pre-state loading). Returns the code entry, 0 if the store is full. */
-export function loadCode(src: usize, len: u32, hashOut: usize): usize { return codeInsert(src, len, hashOut); }
 /** The code entry of a code hash already in the store, else 0. */
 export function codeLookup(hash: usize): usize { return codeFind(codeTab, hash, false); }
 /** Inserts code whose hash the caller computed earlier (codeLookup found no entry); returns its entry, 0 if full. */

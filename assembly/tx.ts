@@ -11,7 +11,6 @@ import {
   R_GAS_BEFORE_REFUND, R_BLOB_GAS_USED, R_BLOOM, R_SIZE,
 } from './context';
 import { keccak256 } from './keccak';
-
 import { SPURIOUS, BERLIN, LONDON, SHANGHAI, CANCUN } from './fork';
 import {
   ST_STOP, ST_CREATE_COLLISION, ST_OUT_OF_GAS, ST_FATAL_ARENA, ST_FATAL_TABLE,

@@ -32,6 +32,21 @@ function clip(s: string): string {
 }
 
 /**
+ * Writes a 20-byte address given as 40 hex digits (with or without 0x, as WorldState keys are) at `at` in
+ * `out`, without allocating (state loading and the state root do it once per account).
+ * @throws HexError on a digit that is not hex (or a string too short)
+ */
+export function writeAddressHex(out: Uint8Array, at: number, hex: string): void {
+  const o = hex.startsWith('0x') ? 2 : 0;
+  for (let i = 0; i < 20; i++) {
+    const c1 = hex.charCodeAt(o + 2 * i), c2 = hex.charCodeAt(o + 2 * i + 1);
+    const hi = c1 < 128 ? NIBBLE[c1]! : -1, lo = c2 < 128 ? NIBBLE[c2]! : -1;
+    if (hi < 0 || lo < 0) throw new HexError('HEX_INVALID_DIGIT', `not a hex address: ${clip(hex)}`, 'address');
+    out[at + i] = (hi << 4) | lo;
+  }
+}
+
+/**
  * Decode a hex string to bytes. Rejects odd length and non-hex digits; "0x" decodes to empty bytes.
  * @param hex input, 0x-prefixed unless `opts.prefix` is 'optional'
  * @param field name of the input field, used in error messages

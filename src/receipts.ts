@@ -68,26 +68,18 @@ export function encodeReceipt(r: Receipt): Uint8Array {
 /** Bytes of encodeReceipt(r); -1 when a field has an odd size (the generic encoder then writes it). */
 function receiptLen(r: Receipt): number {
   if (r.logsBloom.length !== 256) return -1;
-  let logs = 0;
   for (const l of r.logs) {
     if (l.address.length !== 20) return -1;
     for (const t of l.topics) if (t.length !== 32) return -1;
-    const topics = 33 * l.topics.length;
-    const item = 21 + hdrLen(topics) + topics + strLen(l.data);
-    logs += hdrLen(item) + item;
   }
+  const logs = logsLen(r);
   const payload = 1 + uintLen(r.cumulativeGasUsed, uintHex(r.cumulativeGasUsed)) + 259 + hdrLen(logs) + logs;
   return (r.type === 0 ? 0 : 1) + hdrLen(payload) + payload;
 }
 
 /** Writes encodeReceipt(r) at o (receiptLen(r) >= 0); returns the next offset. */
 function writeReceipt(out: Uint8Array, o: number, r: Receipt): number {
-  let logs = 0;
-  for (const l of r.logs) {
-    const topics = 33 * l.topics.length;
-    const item = 21 + hdrLen(topics) + topics + strLen(l.data);
-    logs += hdrLen(item) + item;
-  }
+  const logs = logsLen(r);
   const gas = uintHex(r.cumulativeGasUsed);
   const payload = 1 + uintLen(r.cumulativeGasUsed, gas) + 259 + hdrLen(logs) + logs;
   if (r.type !== 0) out[o++] = r.type;
@@ -98,13 +90,25 @@ function writeReceipt(out: Uint8Array, o: number, r: Receipt): number {
   o = putHdr(out, o, logs, 0xc0);
   for (const l of r.logs) {
     const topics = 33 * l.topics.length;
-    o = putHdr(out, o, 21 + hdrLen(topics) + topics + strLen(l.data), 0xc0);
+    o = putHdr(out, o, logPayload(l), 0xc0);
     o = putStr(out, o, l.address);
     o = putHdr(out, o, topics, 0xc0);
     for (const t of l.topics) o = putStr(out, o, t);
     o = putStr(out, o, l.data);
   }
   return o;
+}
+
+/** Bytes of the list of a log (address, topics, data) without its header; topics are 32 bytes each. */
+function logPayload(l: Log): number {
+  const topics = 33 * l.topics.length;
+  return 21 + hdrLen(topics) + topics + strLen(l.data);
+}
+/** Bytes of the list of a receipt's logs without its header. */
+function logsLen(r: Receipt): number {
+  let n = 0;
+  for (const l of r.logs) { const item = logPayload(l); n += hdrLen(item) + item; }
+  return n;
 }
 
 /** encodeReceipt through the generic encoder (odd-sized fields: the encoding is still what they make). */

@@ -26,7 +26,7 @@ export function putStr(out: Uint8Array, o: number, b: Uint8Array): number {
 }
 
 // Integers: up to 2^48 as Numbers, larger ones through one hex string (BigInt shifts allocate at every step).
-export const SMALL = 0xffffffffffffn;
+const SMALL = 0xffffffffffffn;
 /** The hex digits of v when it is above 2^48, else ''. */
 export function uintHex(v: bigint): string { return v > SMALL ? v.toString(16) : ''; }
 /** Bytes of the RLP of a non-negative integer (big-endian, no leading zeros; 0 is the empty string). */
@@ -49,15 +49,19 @@ export function putUint(out: Uint8Array, o: number, v: bigint, hex: string): num
   }
   const len = (hex.length + 1) >> 1;
   o = putHdr(out, o, len, 0x80);
-  let j = hex.length;
-  for (let i = len - 1; i >= 0; i--) {
-    const lo = hexDigit(hex.charCodeAt(--j));
-    out[o + i] = j > 0 ? (hexDigit(hex.charCodeAt(--j)) << 4) | lo : lo;
-  }
+  putHexBytes(out, o + len, hex);
   return o + len;
 }
+/** Writes the bytes of lower-case hex digits (odd count: a leading zero nibble) to end just before `end`. */
+function putHexBytes(out: Uint8Array, end: number, hex: string): void {
+  let j = hex.length;
+  for (let i = end - 1; j > 0; i--) {
+    const lo = hexDigit(hex.charCodeAt(--j));
+    out[i] = j > 0 ? (hexDigit(hex.charCodeAt(--j)) << 4) | lo : lo;
+  }
+}
 /** The value of a lower-case hex digit's char code. */
-export function hexDigit(c: number): number { return c <= 57 ? c - 48 : c - 87; }
+function hexDigit(c: number): number { return c <= 57 ? c - 48 : c - 87; }
 
 /** Writes v (below 2^256) as 32 big-endian bytes at `at`. */
 export function putWord(out: Uint8Array, at: number, v: bigint): void {
@@ -67,19 +71,6 @@ export function putWord(out: Uint8Array, at: number, v: bigint): void {
     for (let i = at + 31; n > 0; i--) { out[i] = n % 256; n = Math.floor(n / 256); }
     return;
   }
-  const hex = v.toString(16);
-  let j = hex.length;
-  for (let i = at + 31; j > 0; i--) {
-    const lo = hexDigit(hex.charCodeAt(--j));
-    out[i] = j > 0 ? (hexDigit(hex.charCodeAt(--j)) << 4) | lo : lo;
-  }
+  putHexBytes(out, at + 32, v.toString(16));
 }
 
-
-/** RLP of a non-negative integer. */
-export function rlpUint(v: bigint): Uint8Array {
-  const hex = uintHex(v);
-  const out = new Uint8Array(uintLen(v, hex));
-  putUint(out, 0, v, hex);
-  return out;
-}

@@ -2,8 +2,8 @@
 // input (ethereum/tests `pre`, geth prestateTracer JSON) and for the post-state root.
 import { keccak256 as keccak_256 } from './keccak.js';
 import { InputError } from './errors.js';
-import { hexToBigInt, hexToBytes } from './hex.js';
-import { stateRoot, accountsRoot, storageRoot, EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, type TrieAccount } from './trie.js';
+import { hexToBigInt, hexToBytes, writeAddressHex } from './hex.js';
+import { stateRoot, accountsRoot, storageRootOf, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';
 import type { OverlayDiff } from './engine/engine.js';
 
 /** One account. `codeHash` is derived from `code` when absent. */
@@ -101,7 +101,7 @@ export function postStateRoot(pre: WorldState, diff: OverlayDiff): Uint8Array {
   const addrs: string[] = [], nonces: bigint[] = [], balances: bigint[] = [], roots: Uint8Array[] = [], hashes: Uint8Array[] = [];
   const add = (addr: string, nonce: bigint, balance: bigint, codeHash: Uint8Array, storage: Iterable<readonly [bigint, bigint]>) => {
     addrs.push(addr); nonces.push(nonce); balances.push(balance); hashes.push(codeHash);
-    roots.push(storage instanceof Map && storage.size === 0 ? EMPTY_TRIE_ROOT : storageRoot(storage));
+    roots.push(storageRootOf(storage));
   };
   for (const [addr, a] of pre) if (!diff.accounts.has(addr)) add(addr, a.nonce, a.balance, codeHashOf(a), a.storage);
   for (const [addr, o] of diff.accounts) {
@@ -113,19 +113,7 @@ export function postStateRoot(pre: WorldState, diff: OverlayDiff): Uint8Array {
       add(addr, o.nonce, o.balance, codeHash, after(o.epoch > 0 || !old ? undefined : old.storage, o.storage));
     }
   }
-  return accountsRoot(addrs.length, (i, m, at) => writeHexAddress(m, at, addrs[i]!), nonces, balances, roots, hashes);
-}
-
-/** Writes a 0x-hex address (as WorldState keys are: checked when the state was parsed) as 20 bytes at `at`. */
-function writeHexAddress(m: Uint8Array, at: number, hex: string): void {
-  const o = hex.length === 42 ? 2 : 0;
-  for (let i = 0; i < 20; i++) m[at + i] = (hexNibble(hex.charCodeAt(o + 2 * i)) << 4) | hexNibble(hex.charCodeAt(o + 2 * i + 1));
-}
-function hexNibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  throw new InputError(`state: an address with a non-hex digit '${String.fromCharCode(c)}'`, { field: 'address' });
+  return accountsRoot(addrs.length, (i, m, at) => writeAddressHex(m, at, addrs[i]!), nonces, balances, roots, hashes);
 }
 
 /** Storage after `writes` over `below`, as entries for the storage root (later entries win; zero is absent). */

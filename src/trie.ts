@@ -2,9 +2,8 @@
 // Executing a block only ever needs the root of the final set, so instead of a mutable trie we
 // sort the keys once and build each node by recursing on nibble ranges.
 import { keccak256 as keccak_256, keccakAt, scratchView, SCRATCH } from './keccak.js';
-import { bigIntToBytes } from './hex.js';
 import { rlpEncode } from './rlp.js';
-import { hdrLen, putHdr, strLen, putStr, uintHex, uintLen, putUint, putWord, rlpUint } from './rlp-writer.js';
+import { hdrLen, putHdr, uintHex, uintLen, putUint, putWord } from './rlp-writer.js';
 
 /** keccak256(rlp('')): the root of a trie with no entries. */
 export const EMPTY_TRIE_ROOT: Uint8Array = keccak_256(Uint8Array.of(0x80));
@@ -299,15 +298,13 @@ export function storageRoot(storage: Iterable<readonly [bigint, bigint]>): Uint8
 
 const WORD_LIMIT = 1n << 256n;
 
-const NO_VALUE = new Uint8Array(0);
-
 /**
  * RLP of an account as stored in the state trie: [nonce, balance, storageRoot, codeHash].
  * @param account the account
  */
 export function encodeAccount(account: TrieAccount): Uint8Array {
   const st = account.storage;
-  const sr = account.storageRoot ?? accountStorageRoot(st);
+  const sr = account.storageRoot ?? storageRootOf(st);
   const { nonce, balance, codeHash } = account;
   if (nonce < 0n || balance < 0n || sr.length !== 32 || codeHash.length !== 32) return rlpEncode([nonce, balance, sr, codeHash]);
   const n = uintHex(nonce), b = uintHex(balance);
@@ -317,7 +314,7 @@ export function encodeAccount(account: TrieAccount): Uint8Array {
 }
 
 /** The storage root of an account's storage (most have none: the empty root without building a trie). */
-function accountStorageRoot(st: Iterable<readonly [bigint, bigint]> | undefined): Uint8Array {
+export function storageRootOf(st: Iterable<readonly [bigint, bigint]> | undefined): Uint8Array {
   return st === undefined || (st instanceof Map && st.size === 0) || (Array.isArray(st) && st.length === 0) ? EMPTY_TRIE_ROOT : storageRoot(st);
 }
 
@@ -357,8 +354,6 @@ export function accountsRoot(n: number, address: (i: number, m: Uint8Array, at: 
   return rootOf({ n, kb, ...hashedLayout(n), vb, vo, vl });
 }
 
-
-
 /**
  * World-state root: RLP accounts keyed by keccak256(address).
  * @param accounts accounts in any order (an address appearing twice: the last wins)
@@ -370,7 +365,7 @@ export function stateRoot(accounts: Iterable<TrieAccount>): Uint8Array {
     return secureTrieRoot(list.map((a) => [a.address, encodeAccount(a)] as const)); // (odd input: the generic path)
   }
   return accountsRoot(list.length, (i, m, at) => m.set(list[i]!.address, at), list.map((a) => a.nonce), list.map((a) => a.balance),
-    list.map((a) => a.storageRoot ?? accountStorageRoot(a.storage)), list.map((a) => a.codeHash));
+    list.map((a) => a.storageRoot ?? storageRootOf(a.storage)), list.map((a) => a.codeHash));
 }
 
 /**
@@ -385,6 +380,7 @@ export function ordinalTrieRoot(values: readonly Uint8Array[]): Uint8Array {
 
 /** The root of a list trie whose n values are packed: value i is vb[vo[i], vo[i] + vl[i]). */
 export function ordinalRoot(n: number, vb: Uint8Array, vo: Int32Array, vl: Int32Array): Uint8Array {
+  if (n >= 1 << 24) throw new RangeError(`a list trie of ${n} items`);
   // keys rlp(i): 0x80 for 0, the byte itself below 0x80, else a header and the big-endian bytes
   const kb = new Uint8Array(4 * n), ko = new Int32Array(n), kl = new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -397,6 +393,5 @@ export function ordinalRoot(n: number, vb: Uint8Array, vo: Int32Array, vl: Int32
       kl[i] = 1 + len;
     }
   }
-  if (n >= 1 << 24) throw new RangeError(`a list trie of ${n} items`);
   return rootOf({ n, kb, ko, kl, vb, vo, vl });
 }

@@ -70,8 +70,8 @@ function checkRun(name: string, block: SimBlock, shared: SimShared, loops: LoopS
 // --- unit ------------------------------------------------------------------------------------------------
 
 test('layout: bytesFor, init at an offset, attach checks', () => {
-  assert.is(Scheduler.bytesFor(0), 1280); // 12 header lines and 8 lines of per-thread statistics
-  assert.is(Scheduler.bytesFor(10), 1280 + 640); // one 64-byte line per transaction
+  assert.is(Scheduler.bytesFor(0), 1152); // 10 header lines and 8 lines of per-thread statistics
+  assert.is(Scheduler.bytesFor(10), 1152 + 640); // one 64-byte line per transaction
   const sab = new SharedArrayBuffer(64 + Scheduler.bytesFor(3) + Scheduler.bytesFor(5));
   assert.throws(() => new Scheduler(sab, 64, 3), /Scheduler.init/);
   Scheduler.init(sab, 64, 3);

@@ -6,6 +6,7 @@
 import { instantiate, staticBytes, type Abi, type EngineExports } from './wasm.js';
 import { Fork } from '../forks.js';
 import { ParevmError } from '../errors.js';
+import { writeAddressHex } from '../hex.js';
 import type { WorldState, AccountState } from '../state.js';
 import type { Tx } from '../tx.js';
 
@@ -390,19 +391,19 @@ export class Engine {
     const codeEntry = acct.code.length > 0 ? this.codeEntry(acct.code) : 0;
     let u8 = this.u8();
     const dv = this.dv();
-    writeAddr(u8, addrP, addrHex);
+    writeAddressHex(u8, addrP, addrHex);
     writeWord(dv, balP, acct.balance);
     if (fns.loadAccount(addrP, acct.nonce, balP, codeEntry) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
     if (acct.storage.size > 0) for (const [slot, value] of acct.storage) if (value !== 0n || opts.partial) this.loadSlot(addrHex, slot, value, false);
     const flags = (opts.partial ? this.abi.AF_PARTIAL : 0) | (opts.hasStorage ? this.abi.AF_HAS_STORAGE : 0);
     u8 = this.u8();
-    writeAddr(u8, addrP, addrHex);
+    writeAddressHex(u8, addrP, addrHex);
     if (flags) fns.markAccount(addrP, flags);
   }
 
   /** Strict mode: records that `addrHex` does not exist in the base state. */
   loadAbsent(addrHex: string): void {
-    writeAddr(this.u8(), this.staging, addrHex);
+    writeAddressHex(this.u8(), this.staging, addrHex);
     if (this.fns.loadAbsentAccount(this.staging) === 0) throw new ParevmError('ENGINE_CAPACITY', 'account table full');
   }
 
@@ -410,7 +411,7 @@ export class Engine {
   loadSlot(addrHex: string, slot: bigint, value: bigint, writeAddress = true): void {
     const st = this.staging;
     const dv = this.dv();
-    if (writeAddress) writeAddr(this.u8(), st, addrHex);
+    if (writeAddress) writeAddressHex(this.u8(), st, addrHex);
     writeWord(dv, st + 64, slot);
     writeWord(dv, st + 96, value);
     if (this.fns.loadStorage(st, st + 64, st + 96) === 0) throw new ParevmError('ENGINE_CAPACITY', 'storage table full');
@@ -715,16 +716,6 @@ function hex(b: Uint8Array, p = 0, len = b.length - p): string {
   return s;
 }
 
-function writeAddr(u8: Uint8Array, p: number, addrHex: string): void {
-  const o = addrHex.startsWith('0x') ? 2 : 0;
-  for (let i = 0; i < 20; i++) u8[p + i] = (nibble(addrHex.charCodeAt(o + 2 * i)) << 4) | nibble(addrHex.charCodeAt(o + 2 * i + 1));
-}
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  throw new ParevmError('BAD_ADDRESS', `not a hex address digit: ${String.fromCharCode(c)}`);
-}
 
 /** Applies an overlay diff to a copy of `pre`, giving the post-state. */
 export function applyDiff(pre: WorldState, diff: OverlayDiff): WorldState {

@@ -23,7 +23,6 @@ export interface EngineExports {
   clearTable(td: number): void;
   codeHeapInit(desc: number, base: number, size: number): void;
   buildTables(dst: number): void;
-  loadCode(src: number, len: number, hashOut: number): number;
   codeLookup(hash: number): number;
   loadCodeHashed(src: number, len: number, hash: number): number;
   codeHeapFree(): number;

@@ -71,13 +71,13 @@ const W_DONE = 5 * LINE, W_EPOCH = 5 * LINE + 1, W_WAITERS = 5 * LINE + 2;
 // each thread counts them on a line of its own (COUNTER_SLOTS lines from W_COUNTERS, slot = thread index
 // modulo COUNTER_SLOTS; +0 executions, +1 validations) and counters() adds the lines up, so that the hot
 // path does not bounce one shared line between cores twice per transaction.
-const W_ABORTS = 8 * LINE, W_DEPENDENCIES = 9 * LINE, W_HINTS = 10 * LINE;
+const W_ABORTS = 6 * LINE, W_DEPENDENCIES = 7 * LINE, W_HINTS = 8 * LINE;
 // finish_seq: finished executions so far (only grows). An execution takes its number (T_FIN_SEQ) after its
 // writes are in the multi-version memory, so a validation that read finish_seq >= F before it began saw the
 // writes of every execution numbered up to F (the commit reader's shortcut, see validatedSince).
-const W_FINISH_SEQ = 11 * LINE;
+const W_FINISH_SEQ = 9 * LINE;
 const COUNTER_SLOTS = 8;
-const W_COUNTERS = 12 * LINE;
+const W_COUNTERS = 10 * LINE;
 const HEADER_WORDS = W_COUNTERS + COUNTER_SLOTS * LINE;
 // Per transaction i, one cache line (16 words, 7 used) from HEADER_WORDS + 16i: neighbouring transactions
 // usually run on different workers, and sharing a line made their status updates bounce between cores:
@@ -125,7 +125,7 @@ export class Scheduler {
   /** This thread's statistics line (W_COUNTERS). */
   private readonly cw: number;
 
-  /** Bytes of shared memory needed for a block of n transactions: 4 * (320 + 16n). */
+  /** Bytes of shared memory needed for a block of n transactions: 4 * (288 + 16n). */
   static bytesFor(n: number): number {
     checkSize(n);
     return (HEADER_WORDS + TX_WORDS * n) * 4;
