@@ -18,7 +18,7 @@ import { postStateRoot, type AccountState, type WorldState } from './state.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, servedReports, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, postReceiptsRoot, servedReports, servedReceiptsRoot, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 import { initBn254 } from './precompiles/bn254.js';
@@ -163,6 +163,11 @@ export interface BlockStats {
    * earlier transactions whose writes its final reads saw (sorted). JSON-ready.
    */
   dependencies?: Record<number, number[]>;
+  /**
+   * Parallel runs (Byzantium and later): true when a pool thread computed the receipts root from the block's
+   * records while this thread built the diff and the state root; false when this thread computed it.
+   */
+  receiptsRootOnPool?: boolean;
   ms: { senders: number; load: number; execute: number; finalize: number; total: number };
   /** Blocks run on a StateProvider: what was fetched, and the time of fetching and discovery (in ms.load). */
   provider?: FetchStats;
@@ -437,6 +442,7 @@ export class Executor {
     // receipts are built as results come in (in parallel: between the coordinator's tasks, while the pool works)
     let built = new BlockReceipts(txs, block.header.gasLimit);
     let ran = false;
+    let parTable: number | undefined; // a parallel block's transaction table, when every result is in its record
     let fallback: string | undefined;
     let mode: BlockResult['mode'] = 'sequential';
     if (this.workers > 1) {
@@ -450,6 +456,7 @@ export class Executor {
       else if (!this.options.alwaysParallel && chains.chainGas * 2n > limits) fallback = `one sender's transactions carry ${chains.chainGas} of the ${limits} gas of the limits: a nonce chain that long runs one transaction after another in any mode`;
       else {
         const par = await this.runParallel(engine, txs, stats, built, this.options.senderHints !== false ? chains.hints : undefined);
+        parTable = par.txTable;
         if (par.fallback !== undefined) {
           fallback = par.fallback;
           built = new BlockReceipts(txs, block.header.gasLimit);
@@ -474,36 +481,64 @@ export class Executor {
     if (built.error) throw built.error;
     const { receipts, cumulative, blobGas } = built;
     const t3 = performance.now();
+    // A parallel block's receipts root is computed by a pool thread from the records meanwhile (never rejects).
+    const poolRoot = fork >= Fork.Byzantium && parTable !== undefined ? this.receiptsRootOnPool(parTable, txs.length) : undefined;
+    try {
+      // after the transactions: rewards before the Merge, withdrawals from Shanghai
+      const reward = blockReward(fork);
+      if (reward > 0n) {
+        const uncles = block.uncleHeaders;
+        if (block.uncles.length > 0 && !uncles) notes.push(`block has ${block.uncles.length} uncle(s) but no uncle headers were given: uncle rewards are not applied`);
+        engine.credit(block.header.miner, reward + (reward / 32n) * BigInt(uncles?.length ?? 0));
+        for (const u of uncles ?? []) engine.credit(u.miner, ((u.number + 8n - block.header.number) * reward) / 8n);
+      }
+      if (fork >= Fork.Shanghai) for (const w of block.withdrawals ?? []) engine.credit(w.address, w.amount * GWEI);
 
-    // after the transactions: rewards before the Merge, withdrawals from Shanghai
-    const reward = blockReward(fork);
-    if (reward > 0n) {
-      const uncles = block.uncleHeaders;
-      if (block.uncles.length > 0 && !uncles) notes.push(`block has ${block.uncles.length} uncle(s) but no uncle headers were given: uncle rewards are not applied`);
-      engine.credit(block.header.miner, reward + (reward / 32n) * BigInt(uncles?.length ?? 0));
-      for (const u of uncles ?? []) engine.credit(u.miner, ((u.number + 8n - block.header.number) * reward) / 8n);
+      const overlay = engine.readOverlay();
+      // The system call's writes were moved to the base state: its accounts are the transactions' pre-state.
+      const below = system ? applyDiff(state, system) : state;
+      const diff = blockDiff(state, below, overlay, system);
+      let stateRoot: Uint8Array | undefined;
+      if (fullState) stateRoot = postStateRoot(below, overlay);
+      const bloom = orBlooms(receipts.map((r) => r.logsBloom));
+      const fromPool = poolRoot ? await poolRoot : null;
+      if (poolRoot) stats.receiptsRootOnPool = fromPool !== null;
+      const rr = fork >= Fork.Byzantium ? fromPool ?? computeReceiptsRoot(receipts) : undefined;
+      if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
+      const h = block.header;
+      const checks: BlockResult['checks'] = {};
+      if (h.gasUsed !== undefined) checks.gasUsed = h.gasUsed === cumulative;
+      if (h.logsBloom) checks.logsBloom = bytesEqual(h.logsBloom, bloom);
+      if (h.receiptsRoot && rr) checks.receiptsRoot = bytesEqual(h.receiptsRoot, rr);
+      if (h.stateRoot && stateRoot) checks.stateRoot = bytesEqual(h.stateRoot, stateRoot);
+      const t4 = performance.now();
+      stats.ms = { senders: t1 - t0, load: t2 - t1, execute: t3 - t2, finalize: t4 - t3, total: t4 - t0 };
+      if (fetched) stats.provider = fetched;
+      return { fork, mode, gasUsed: cumulative, blobGasUsed: blobGas, receipts, logsBloom: bloom, receiptsRoot: rr, stateRoot, diff, checks, notes, fallback, stats };
+    } finally {
+      // (a block that failed in finalisation still leaves the pool thread's records alone until it is done)
+      if (poolRoot) await poolRoot;
     }
-    if (fork >= Fork.Shanghai) for (const w of block.withdrawals ?? []) engine.credit(w.address, w.amount * GWEI);
+  }
 
-    const overlay = engine.readOverlay();
-    // The system call's writes were moved to the base state: its accounts are the transactions' pre-state.
-    const below = system ? applyDiff(state, system) : state;
-    const diff = blockDiff(state, below, overlay, system);
-    let stateRoot: Uint8Array | undefined;
-    if (fullState) stateRoot = postStateRoot(below, overlay);
-    const bloom = orBlooms(receipts.map((r) => r.logsBloom));
-    const rr = fork >= Fork.Byzantium ? computeReceiptsRoot(receipts) : undefined;
-    if (!rr) notes.push('receipts before Byzantium embed intermediate state roots: the receipts root is not computed');
-    const h = block.header;
-    const checks: BlockResult['checks'] = {};
-    if (h.gasUsed !== undefined) checks.gasUsed = h.gasUsed === cumulative;
-    if (h.logsBloom) checks.logsBloom = bytesEqual(h.logsBloom, bloom);
-    if (h.receiptsRoot && rr) checks.receiptsRoot = bytesEqual(h.receiptsRoot, rr);
-    if (h.stateRoot && stateRoot) checks.stateRoot = bytesEqual(h.stateRoot, stateRoot);
-    const t4 = performance.now();
-    stats.ms = { senders: t1 - t0, load: t2 - t1, execute: t3 - t2, finalize: t4 - t3, total: t4 - t0 };
-    if (fetched) stats.provider = fetched;
-    return { fork, mode, gasUsed: cumulative, blobGasUsed: blobGas, receipts, logsBloom: bloom, receiptsRoot: rr, stateRoot, diff, checks, notes, fallback, stats };
+  /**
+   * Asks the serving pool thread of slot 0 for the receipts root of the parallel block just done, from its
+   * records (finalize.ts). Undefined when no thread serves; resolves to null when the thread declined, or
+   * failed (the pool is then discarded and the next parallel block starts a new one). Never rejects.
+   */
+  private receiptsRootOnPool(txTable: number, n: number): Promise<Uint8Array | null> | undefined {
+    const sv = this.serving, pool = this.options.pool ?? this.pool;
+    if (!sv || sv.settled || !pool) return undefined;
+    const seq = ++this.blockSeq;
+    postReceiptsRoot(sv.memory, sv.layout, seq, n, txTable);
+    return this.served(sv, seq, pool.size).then(() => servedReceiptsRoot(sv.memory, sv.layout), async () => {
+      if (this.serving === sv) this.serving = undefined;
+      if (this.pool === pool) {
+        this.pool = undefined;
+        await pool.close().catch(() => undefined);
+      }
+      return null;
+    });
   }
 
   /** The transactions one after another on this thread; the block overlay carries each one's writes forward. */
@@ -716,7 +751,7 @@ export class Executor {
    * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
    * discards its pool and stays usable.
    */
-  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string }> {
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string; txTable?: number }> {
     const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
@@ -875,7 +910,8 @@ export class Executor {
       }
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms', `(${readEarly} of ${n} read during the block)`);
-    return {};
+    // every result is in its record unless the block was finished on this thread (its logs are then reused)
+    return bailed ? {} : { txTable };
   }
 
   /** Releases the engine and stops the worker threads. */

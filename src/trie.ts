@@ -89,14 +89,16 @@ function putVal(o: number, x: number): number {
   const p = svo[x]!, n = svl[x]!;
   if (n === 1 && vb[p]! < 0x80) { mem[o] = vb[p]!; return o + 1; }
   o = putHdr(mem, o, n, 0x80);
-  for (let i = 0; i < n; i++) mem[o + i] = vb[p + i]!;
+  if (n > 64) mem.set(vb.subarray(p, p + n), o); // (a receipt's 256-byte bloom: one copy, not 256 stores)
+  else for (let i = 0; i < n; i++) mem[o + i] = vb[p + i]!;
   return o + n;
 }
 
 /** Replaces the node at [nodeAt, nodeAt + nodeLen) by its reference at `at` (<= nodeAt); returns its end. */
 function putRef(at: number): number {
   if (nodeLen < 32) {
-    mem.copyWithin(at, nodeAt, nodeAt + nodeLen);
+    // (element stores: copyWithin over the shared scratch memory has a high fixed cost; at <= nodeAt)
+    for (let i = 0; i < nodeLen; i++) mem[at + i] = mem[nodeAt + i]!;
     return at + nodeLen;
   }
   keccakAt(nodeAt, nodeLen, at + 1);

@@ -65,6 +65,9 @@ async function equivalence(g: GeneratedBlock, extra?: (r: BlockResult) => void, 
     assert.ok(p.stats.executions >= g.block.transactions.length, `${label}: every transaction executed`);
     checkValid(g, p, label);
     assert.is(bytesToHex(p.stateRoot!), bytesToHex(s.stateRoot!), `${label}: state root`);
+    // a pool thread computes the receipts root from the records, unless the block was finished on this thread
+    assert.is(p.stats.receiptsRootOnPool, p.stats.sequentialFrom === undefined ? true : undefined, `${label}: receipts root on the pool thread`);
+    assert.is(bytesToHex(p.receiptsRoot!), bytesToHex(s.receiptsRoot!), `${label}: receipts root`);
     if (resultFingerprint(p) !== want) {
       const bad = p.receipts.findIndex((x, i) => x.gasUsed !== s.receipts[i].gasUsed || x.status !== s.receipts[i].status);
       assert.unreachable(`${label}: parallel != sequential (first differing receipt: ${bad}; ${g.description})`);

@@ -169,7 +169,30 @@ const DEFAULTS: Required<EngineOptions> = {
 const MV_INDEX_SLOT = 8, MV_ENTRY_SIZE = 128;
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
-const ZERO_BLOOM = new Uint8Array(256);
+/** The empty bloom of a result without logs (shared; never written to). */
+export const ZERO_BLOOM = new Uint8Array(256);
+
+/** Whether an engine status is a successful execution (receipt status 1): the 0x01..0x0f range. */
+export function succeeded(status: number): boolean { return status > 0 && status < 0x10; }
+
+/**
+ * The `count` log records the engine wrote at `q` in `area` (a result's log area, or a copy of it), as views
+ * into `area`. Record: address (20), topic count (u32 at +20), data length (u32 at +24), 4 bytes of padding,
+ * the topics (32 bytes each), the data; the next record starts 8-aligned.
+ */
+export function parseLogs(area: Uint8Array, q: number, count: number): Log[] {
+  const logs: Log[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = area[q + 20]! | (area[q + 21]! << 8) | (area[q + 22]! << 16) | (area[q + 23]! << 24);
+    const len = (area[q + 24]! | (area[q + 25]! << 8) | (area[q + 26]! << 16) | (area[q + 27]! << 24)) >>> 0;
+    const topics: Uint8Array[] = [];
+    for (let k = 0; k < n; k++) topics.push(area.subarray(q + 32 + k * 32, q + 64 + k * 32));
+    const dataStart = q + 32 + n * 32;
+    logs.push({ address: area.subarray(q, q + 20), topics, data: area.subarray(dataStart, dataStart + len) });
+    q += (32 + n * 32 + len + 7) & ~7;
+  }
+  return logs;
+}
 const NO_LOGS: Log[] = Object.freeze([]) as unknown as Log[];
 /** readOverlay: the storage of an overlay account with no slot written (shared; never written to). */
 const NO_SLOTS: Map<bigint, bigint> = new Map();
@@ -196,9 +219,10 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
   }
 }
 /** writeWord into 32 bytes known to be zero. */
-function writeZeroedWord(dv: DataView, p: number, v: bigint): void {
-  if (v >= 0n && v < U64_LIMIT) dv.setBigUint64(p, v, true);
-  else writeWord(dv, p, v);
+/** Copies a 20-byte address into u8 at o: element stores (a 20-byte `set` into a shared buffer costs ~2x). */
+function copy20(u8: Uint8Array, a: Uint8Array, o: number): void {
+  if (a.length !== 20) throw new RangeError(`an address of ${a.length} bytes`);
+  for (let i = 0; i < 20; i++) u8[o + i] = a[i]!;
 }
 function readWord(dv: DataView, p: number): bigint {
   // most words (balances, slots, values) fit 53 bits: one Number read and one BigInt, no BigInt shifts
@@ -283,6 +307,9 @@ export class Engine {
     this.abi = abi;
     this.viewDv = new DataView(this.memory.buffer);
     this.viewU8 = new Uint8Array(this.memory.buffer);
+    this.viewU32 = new Uint32Array(this.memory.buffer);
+    this.viewB64 = new BigUint64Array(this.memory.buffer);
+    this.viewF64 = new Float64Array(this.memory.buffer);
     if (abi.MV_INDEX_SLOT !== MV_INDEX_SLOT || abi.MV_ENTRY_SIZE !== MV_ENTRY_SIZE) throw new ParevmError('ENGINE_CONFIG', 'the engine build does not match engine.ts (multi-version entry sizes)');
     const dv = this.dv();
     dv.setUint32(this.desc + abi.WD_TABLES, tables, true);
@@ -302,6 +329,16 @@ export class Engine {
   // ~2 ms per block of 10,000 transfers at five reads per transaction.
   private viewDv!: DataView;
   private viewU8!: Uint8Array;
+  // (little-endian element views, like the engine's own loads: every host this runs on is little-endian)
+  private viewU32!: Uint32Array;
+  private viewB64!: BigUint64Array;
+  private viewF64!: Float64Array;
+
+  /** Writes `v` as a u256 at 8-aligned `p` over zeroed bytes (one store when it fits 64 bits). */
+  private zeroedWord(p: number, v: bigint): void {
+    if (BigInt.asUintN(64, v) === v) this.viewB64[p >> 3] = v;
+    else writeWord(this.viewDv, p, v);
+  }
   /** A DataView over the whole memory. */
   dv(): DataView { return this.viewDv; }
   /** A Uint8Array over the whole memory. */
@@ -471,42 +508,46 @@ export class Engine {
   /** Writes a transaction into the input region at `p`; returns the first free byte after it. */
   writeTx(p: number, t: ExecTx): number {
     const { abi } = this;
-    const dv = this.dv();
-    const u8 = this.u8();
+    const u8 = this.viewU8, u32 = this.viewU32, b64 = this.viewB64, f64 = this.viewF64;
     const { tx } = t;
-    u8.fill(0, p, p + abi.TX_SIZE);
-    dv.setUint32(p + abi.TX_TYPE, tx.type, true);
-    dv.setUint32(p + abi.TX_FLAGS, tx.to === null ? abi.TXF_CREATE : 0, true);
-    if (tx.nonce >= U64_LIMIT || tx.gasLimit >= U64_LIMIT) throw new ExecutionError('TX_FIELD_RANGE', 'nonce or gas limit does not fit 64 bits', 'nonce');
-    dv.setBigUint64(p + abi.TX_NONCE, tx.nonce, true);
-    dv.setBigUint64(p + abi.TX_GAS_LIMIT, tx.gasLimit, true);
-    dv.setBigUint64(p + abi.TX_INTRINSIC, t.intrinsicGas, true);
-    u8.set(t.sender, p + abi.TX_SENDER);
-    if (tx.to) u8.set(tx.to, p + abi.TX_TO);
+    if ((p & 7) !== 0) throw new RangeError(`writeTx: record at ${p} is not 8-byte aligned`);
+    // Typed-array element stores, not DataView calls or fill: over a shared buffer, fill(0) of these 256
+    // bytes took ~150 ns and a 20-byte set ~40 ns, against ~25 ns for 32 zero stores (node 20, this machine).
+    const w = p >> 3;
+    for (let i = 0; i < 32; i++) f64[w + i] = 0; // (+0 is all zero bits)
+    u32[(p + abi.TX_TYPE) >> 2] = tx.type;
+    u32[(p + abi.TX_FLAGS) >> 2] = tx.to === null ? abi.TXF_CREATE : 0;
+    // (asUintN and one comparison: ~10 ns; a comparison with 2^64, a two-digit BigInt, ~25 ns)
+    if (BigInt.asUintN(64, tx.nonce) !== tx.nonce || BigInt.asUintN(64, tx.gasLimit) !== tx.gasLimit) throw new ExecutionError('TX_FIELD_RANGE', 'nonce or gas limit does not fit 64 bits', 'nonce');
+    b64[(p + abi.TX_NONCE) >> 3] = tx.nonce;
+    b64[(p + abi.TX_GAS_LIMIT) >> 3] = tx.gasLimit;
+    b64[(p + abi.TX_INTRINSIC) >> 3] = t.intrinsicGas;
+    copy20(u8, t.sender, p + abi.TX_SENDER);
+    if (tx.to) copy20(u8, tx.to, p + abi.TX_TO);
     // (the record is zeroed: words that fit 64 bits need their low limb only)
-    writeZeroedWord(dv, p + abi.TX_VALUE, tx.value);
-    writeZeroedWord(dv, p + abi.TX_MAX_FEE, tx.maxFeePerGas);
-    writeZeroedWord(dv, p + abi.TX_PRIORITY_FEE, tx.maxPriorityFeePerGas);
-    if (tx.maxFeePerBlobGas) writeZeroedWord(dv, p + abi.TX_BLOB_FEE_CAP, tx.maxFeePerBlobGas);
+    this.zeroedWord(p + abi.TX_VALUE, tx.value);
+    this.zeroedWord(p + abi.TX_MAX_FEE, tx.maxFeePerGas);
+    this.zeroedWord(p + abi.TX_PRIORITY_FEE, tx.maxPriorityFeePerGas);
+    if (tx.maxFeePerBlobGas) this.zeroedWord(p + abi.TX_BLOB_FEE_CAP, tx.maxFeePerBlobGas);
     let q = align(p + abi.TX_SIZE, 32);
-    dv.setUint32(p + abi.TX_DATA, q, true);
-    dv.setUint32(p + abi.TX_DATA_LEN, tx.data.length, true);
+    u32[(p + abi.TX_DATA) >> 2] = q;
+    u32[(p + abi.TX_DATA_LEN) >> 2] = tx.data.length;
     if (tx.data.length > 0) u8.set(tx.data, q);
     q = align(q + tx.data.length, 32);
-    dv.setUint32(p + abi.TX_ACCESS_LIST, q, true);
-    dv.setUint32(p + abi.TX_ACCESS_COUNT, tx.accessList.length, true);
+    u32[(p + abi.TX_ACCESS_LIST) >> 2] = q;
+    u32[(p + abi.TX_ACCESS_COUNT) >> 2] = tx.accessList.length;
     // (most transactions have neither an access list nor blobs: no iterator or empty array made for them)
     if (tx.accessList.length > 0) {
       for (const e of tx.accessList) {
         u8.set(e.address, q);
-        dv.setUint32(q + 20, e.storageKeys.length, true);
+        u32[(q + 20) >> 2] = e.storageKeys.length;
         q += 32;
         for (const k of e.storageKeys) { u8.set(k, q); q += 32; }
       }
     }
     const blobs = tx.blobVersionedHashes;
-    dv.setUint32(p + abi.TX_BLOB_HASHES, q, true);
-    dv.setUint32(p + abi.TX_BLOB_COUNT, blobs ? blobs.length : 0, true);
+    u32[(p + abi.TX_BLOB_HASHES) >> 2] = q;
+    u32[(p + abi.TX_BLOB_COUNT) >> 2] = blobs ? blobs.length : 0;
     if (blobs) for (const h of blobs) { u8.set(h, q); q += 32; }
     return align(q, 32);
   }
@@ -572,7 +613,7 @@ export class Engine {
     let logs: Log[] = NO_LOGS;
     let bloom = ZERO_BLOOM;
     const p = dv.getUint32(r + abi.R_LOGS, true);
-    const success = status > 0 && status < 0x10;
+    const success = succeeded(status);
     const count = success ? dv.getUint32(r + abi.R_LOG_COUNT, true) : 0;
     if (count > 0) {
       // the log area and the bloom are copied into a chunk shared by many results, and the logs are views
@@ -584,21 +625,12 @@ export class Engine {
         this.chunkPos = 0;
       }
       const area = this.chunk;
-      let q = this.chunkPos;
+      const q = this.chunkPos;
       area.set(u8.subarray(p, p + bytes), q);
       area.set(u8.subarray(r + abi.R_BLOOM, r + abi.R_BLOOM + 256), q + size);
       bloom = area.subarray(q + size, q + size + 256);
       this.chunkPos = q + size + 256;
-      logs = [];
-      for (let i = 0; i < count; i++) {
-        const n = area[q + 20] | (area[q + 21] << 8) | (area[q + 22] << 16) | (area[q + 23] << 24);
-        const len = (area[q + 24] | (area[q + 25] << 8) | (area[q + 26] << 16) | (area[q + 27] << 24)) >>> 0;
-        const topics: Uint8Array[] = [];
-        for (let k = 0; k < n; k++) topics.push(area.subarray(q + 32 + k * 32, q + 64 + k * 32));
-        const dataStart = q + 32 + n * 32;
-        logs.push({ address: area.subarray(q, q + 20), topics, data: area.subarray(dataStart, dataStart + len) });
-        q += (32 + n * 32 + len + 7) & ~7;
-      }
+      logs = parseLogs(area, q, count);
     }
     const outPtr = dv.getUint32(r + abi.R_OUTPUT, true);
     const outLen = dv.getUint32(r + abi.R_OUTPUT_LEN, true);

@@ -62,11 +62,16 @@ export function instantiate(memory: WebAssembly.Memory): { fns: EngineExports; a
       ...precompileHostImports(memory),
     },
   });
+  return { fns: inst.exports as unknown as EngineExports, abi: abiOf(inst) };
+}
+
+/** The ABI constants of an instance of the module (its exported globals). */
+export function abiOf(inst: WebAssembly.Instance): Abi {
   const abi: Abi = {};
   for (const [k, v] of Object.entries(inst.exports)) {
     if (v instanceof WebAssembly.Global) abi[k] = Number(v.value);
   }
-  return { fns: inst.exports as unknown as EngineExports, abi };
+  return abi;
 }
 
 /** The module's declared minimum memory (its static data lives below this). */

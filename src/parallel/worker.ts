@@ -5,7 +5,8 @@ import { isMainThread } from 'node:worker_threads';
 import { precompileHostImports } from '../precompiles/host.js';
 import { recoverAddressRaw } from '../secp.js';
 import { Scheduler, type Task } from './scheduler.js';
-import type { EngineExports } from '../engine/wasm.js';
+import { abiOf, type Abi, type EngineExports } from '../engine/wasm.js';
+import { recordsReceiptsRoot } from './finalize.js';
 import { CONTROL_BYTES, type ParallelLayout } from '../engine/engine.js';
 import { initBn254 } from '../precompiles/bn254.js';
 
@@ -63,7 +64,7 @@ export const HALT_BAIL = 2;
 /** What a worker reports for a block. */
 export interface WorkerReport { worker: number; fatal: number; executions: number; validations: number; ms: number }
 
-let inst: { fns: EngineExports; engineId: number; index: number; memory: WebAssembly.Memory } | undefined;
+let inst: { fns: EngineExports; abi: Abi; engineId: number; index: number; memory: WebAssembly.Memory } | undefined;
 
 function instantiate(t: Pick<BlockTask, 'module' | 'memory' | 'layout' | 'engineId'>): NonNullable<typeof inst> {
   if (inst && inst.engineId === t.engineId) return inst;
@@ -78,7 +79,7 @@ function instantiate(t: Pick<BlockTask, 'module' | 'memory' | 'layout' | 'engine
   if (index >= t.layout.workerArenas.length) throw new Error(`worker index ${index} beyond the ${t.layout.workerArenas.length} arenas laid out`);
   const L = t.layout;
   if (fns.init(L.workerArenas[index], L.arenaBytes, L.desc, L.frameBytes, L.evmMemoryBytes, L.returnDataBytes) === 0) throw new Error('worker arena too small');
-  inst = { fns, engineId: t.engineId, index, memory };
+  inst = { fns, abi: abiOf(instance), engineId: t.engineId, index, memory };
   return inst;
 }
 
@@ -133,13 +134,16 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 // Control region (Int32 words, ParallelLayout.control, CONTROL_BYTES: room for 39 threads):
 //   C_SEQ     the coordinator's block sequence number: bumped (then notified) once the block's words below are
 //             written. Invariant: the words of block SEQ do not change until every thread reported SEQ done.
-//   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks).
+//   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks);
+//             CMD_RECEIPTS: the thread of slot 0 computes the receipts root of the block just done (C_N
+//             transactions, C_TX_TABLE; see finalize.ts), the others only report.
 //   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
-//     +4 microseconds in the loop.
+//     +4 microseconds in the loop; for CMD_RECEIPTS, +5 1 when +6..+13 hold the root (32 bytes), else 0.
 const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13;
-const CMD_BLOCK = 1, CMD_STOP = 2;
+const CMD_BLOCK = 1, CMD_STOP = 2, CMD_RECEIPTS = 3;
+const R_ROOT_SET = 5, R_ROOT = 6;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
 const SERVE_SPIN_MS = 0.5;
 
@@ -167,6 +171,26 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
   Atomics.notify(w, C_SEQ);
 }
 
+/**
+ * Coordinator: asks the serving threads (slot 0) for the receipts root of the block just done, as `seq`;
+ * its transactions' records must stay unchanged until every thread reported `seq` (servedReports), and the
+ * root is then read with servedReceiptsRoot.
+ */
+export function postReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, txTable: number): void {
+  const w = controlWords(memory, L);
+  w[C_N] = n; w[C_TX_TABLE] = txTable;
+  Atomics.store(w, C_CMD, CMD_RECEIPTS);
+  Atomics.store(w, C_SEQ, seq);
+  Atomics.notify(w, C_SEQ);
+}
+
+/** Coordinator, once every thread reported the receipts-root request: the root, or null if slot 0 declined. */
+export function servedReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout): Uint8Array | null {
+  const w = controlWords(memory, L);
+  if (Atomics.load(w, 16 + R_ROOT_SET) !== 1) return null;
+  return new Uint8Array(memory.buffer, L.control + 4 * (16 + R_ROOT), 32).slice();
+}
+
 /** Coordinator: tells the serving threads to end their task. */
 export function postStop(memory: WebAssembly.Memory, L: ParallelLayout, seq: number): void {
   const w = controlWords(memory, L);
@@ -189,7 +213,7 @@ export function servedReports(memory: WebAssembly.Memory, L: ParallelLayout, seq
 
 /** Serves blocks until CMD_STOP; returns how many it ran. */
 function serve(t: ServeTask): { blocks: number } {
-  const { fns, index, memory } = instantiate(t);
+  const { fns, index, memory, abi } = instantiate(t);
   const w = controlWords(memory, t.layout);
   let seen = t.seq;
   let blocks = 0;
@@ -201,7 +225,21 @@ function serve(t: ServeTask): { blocks: number } {
     while ((cur = Atomics.load(w, C_SEQ)) <= seen) Atomics.wait(w, C_SEQ, cur, 1000);
     // the coordinator posts block k + 1 only after every thread reported block k: none is skipped
     seen = cur;
-    if (Atomics.load(w, C_CMD) === CMD_STOP) return { blocks };
+    const cmd = Atomics.load(w, C_CMD);
+    if (cmd === CMD_STOP) return { blocks };
+    const b = 16 * (1 + index);
+    if (cmd === CMD_RECEIPTS) {
+      if (index === 0) {
+        let root: Uint8Array | null = null;
+        try {
+          root = recordsReceiptsRoot(new Uint8Array(memory.buffer), abi, w[C_N], w[C_TX_TABLE]);
+        } catch { /* declined: the coordinator computes it (stats.receiptsRootOnPool = false says so) */ }
+        if (root) new Uint8Array(memory.buffer, t.layout.control + 4 * (b + R_ROOT), 32).set(root);
+        w[b + R_ROOT_SET] = root ? 1 : 0;
+      }
+      Atomics.store(w, b, seen); // after the root
+      continue;
+    }
     const bailMin = w[C_BAIL_MIN];
     const task: BlockTask = {
       memory, layout: t.layout, engineId: t.engineId, n: w[C_N], txTable: w[C_TX_TABLE], txio: w[C_TXIO], sched: w[C_SCHED], hints: w[C_HINTS],
@@ -210,7 +248,6 @@ function serve(t: ServeTask): { blocks: number } {
     };
     attachWorker(fns, index, task);
     const r = workerLoop(fns, index, task, true);
-    const b = 16 * (1 + index);
     w[b + 1] = r.fatal; w[b + 2] = r.executions; w[b + 3] = r.validations; w[b + 4] = Math.round(r.ms * 1000);
     Atomics.store(w, b, seen); // after the report words
     blocks++;

@@ -23,6 +23,7 @@ export function forEachResultField(r: BlockResult, emit: (field: string | Uint8A
   const q = (n: bigint) => emit(n.toString(16));
   q(r.gasUsed); q(r.blobGasUsed); emit(r.logsBloom);
   emit(r.stateRoot ?? '-');
+  emit(r.receiptsRoot ?? '-'); // (computed apart from the receipts: a pool thread's in parallel runs)
   emit(`receipts ${r.receipts.length}`);
   for (const x of r.receipts) { emit(encodeReceipt(x)); q(x.gasUsed); emit(x.contractAddress ?? '-'); }
   emit(`diff ${r.diff.length}`);

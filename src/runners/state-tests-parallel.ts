@@ -10,6 +10,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { createExecutor, BlockError } from '../executor.js';
 import { parseState } from '../state.js';
 import { decodeTx } from '../tx.js';
+import { receiptsRoot } from '../receipts.js';
 import { forkFromName } from '../forks.js';
 import { hexToBytes, bytesToHex, bytesEqual, utf8ToBytes } from '../hex.js';
 import { ParevmError } from '../errors.js';
@@ -79,6 +80,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
                   const logs = r.receipts.flatMap((x) => x.logs);
                   if (!bytesEqual(r.stateRoot!, hexToBytes(c.hash, 'hash'))) problem = `state root ${bytesToHex(r.stateRoot!)} != ${c.hash}`;
                   else if (!bytesEqual(logsHash(logs), hexToBytes(c.logs, 'logs'))) problem = `logs hash differs`;
+                  // the receipts root (a pool thread's, from the records) against the one of the receipts returned
+                  else if (r.stats.receiptsRootOnPool !== true) problem = 'the receipts root was not computed on the pool thread';
+                  else if (!bytesEqual(r.receiptsRoot!, receiptsRoot(r.receipts))) problem = `receipts root ${bytesToHex(r.receiptsRoot!)} != ${bytesToHex(receiptsRoot(r.receipts))} (of the receipts)`;
                 }
               } catch (e) {
                 if (!(e instanceof BlockError && c.expectException)) problem = e instanceof ParevmError ? `${e.code}: ${e.message}` : String(e);
