@@ -66,4 +66,32 @@ for (const [workers, coordinatorWorks, n] of [[2, false, 2000], [3, false, 2000]
   });
 }
 
+// A pool thread computes a parallel block's receipts root while the calling thread finalises the rest: if it
+// fails there, or dies, the block's result is still whole and right (the root computed here), and the next
+// block runs in parallel on a new pool.
+for (const how of ['throw', 'exit'] as const) {
+  test(`a pool thread that ${how === 'throw' ? 'fails' : 'dies'} computing the receipts root: the block's result is still right, and the next block runs in parallel`, async () => {
+    const { block, state } = transfers(100);
+    const ex = createExecutor({ workers: 2, alwaysParallel: true });
+    const seq = createExecutor({ workers: 1 });
+    try {
+      const want = await seq.execute({ block, state, fork: Fork.Cancun });
+      const first = await ex.execute({ block, state, fork: Fork.Cancun });
+      assert.is(first.stats.receiptsRootOnPool, true);
+      ex.options.debugReceiptsRoot = how;
+      const r = await ex.execute({ block, state, fork: Fork.Cancun });
+      assert.is(r.mode, 'parallel');
+      assert.is(r.stats.receiptsRootOnPool, false, 'computed on the calling thread');
+      assert.equal(r.receiptsRoot, want.receiptsRoot);
+      ex.options.debugReceiptsRoot = undefined;
+      for (let k = 0; k < 2; k++) {
+        const next = await ex.execute({ block, state, fork: Fork.Cancun });
+        assert.is(next.mode, 'parallel');
+        assert.is(next.stats.receiptsRootOnPool, true, `block ${k} after: on the pool thread again`);
+        assert.equal(next.receiptsRoot, want.receiptsRoot);
+      }
+    } finally { await ex.close(); await seq.close(); }
+  });
+}
+
 test.run();

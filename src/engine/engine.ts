@@ -687,8 +687,16 @@ export class Engine {
         storage: NO_SLOTS, // (most accounts of a block have no slot written: a map of their own on the first one)
       });
     });
+    // A contract's slots usually come one after another in the scan (a token's 10,000 balances): the account
+    // of the previous slot is reused when the address is the same, without a string and a map lookup.
+    const u32 = this.viewU32;
+    let lastAddr = -1, lastKey = '';
     scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
-      const addr = hex(u8, r + abi.S_ADDR, 20);
+      const at = r + abi.S_ADDR;
+      let addr = lastKey;
+      if (lastAddr < 0 || (at & 3) !== 0 || u32[at >> 2] !== u32[lastAddr >> 2] || u32[(at >> 2) + 1] !== u32[(lastAddr >> 2) + 1] || u32[(at >> 2) + 2] !== u32[(lastAddr >> 2) + 2]
+        || u32[(at >> 2) + 3] !== u32[(lastAddr >> 2) + 3] || u32[(at >> 2) + 4] !== u32[(lastAddr >> 2) + 4]) addr = lastKey = hex(u8, at, 20);
+      lastAddr = at;
       const a = accounts.get(addr);
       const epoch = dv.getUint32(r + abi.S_EPOCH, true);
       if (a === undefined) {

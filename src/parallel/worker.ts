@@ -136,7 +136,7 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //             written. Invariant: the words of block SEQ do not change until every thread reported SEQ done.
 //   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks);
 //             CMD_RECEIPTS: the thread of slot 0 computes the receipts root of the block just done (C_N
-//             transactions, C_TX_TABLE; see finalize.ts), the others only report.
+//             transactions, C_TX_TABLE; see finalize.ts; C_EXIT 1 or 2: debug failures), the others only report.
 //   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
@@ -176,9 +176,9 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
  * its transactions' records must stay unchanged until every thread reported `seq` (servedReports), and the
  * root is then read with servedReceiptsRoot.
  */
-export function postReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, txTable: number): void {
+export function postReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, txTable: number, debug?: 'throw' | 'exit'): void {
   const w = controlWords(memory, L);
-  w[C_N] = n; w[C_TX_TABLE] = txTable;
+  w[C_N] = n; w[C_TX_TABLE] = txTable; w[C_EXIT] = debug === 'exit' ? 2 : debug === 'throw' ? 1 : -1;
   Atomics.store(w, C_CMD, CMD_RECEIPTS);
   Atomics.store(w, C_SEQ, seq);
   Atomics.notify(w, C_SEQ);
@@ -231,7 +231,9 @@ function serve(t: ServeTask): { blocks: number } {
     if (cmd === CMD_RECEIPTS) {
       if (index === 0) {
         let root: Uint8Array | null = null;
+        if (w[C_EXIT] === 2) process.exit(1); // (debug: in a worker thread, ends the thread)
         try {
+          if (w[C_EXIT] === 1) throw new Error('debug: receipts root fails');
           root = recordsReceiptsRoot(new Uint8Array(memory.buffer), abi, w[C_N], w[C_TX_TABLE]);
         } catch { /* declined: the coordinator computes it (stats.receiptsRootOnPool = false says so) */ }
         if (root) new Uint8Array(memory.buffer, t.layout.control + 4 * (b + R_ROOT), 32).set(root);
