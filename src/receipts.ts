@@ -44,10 +44,15 @@ export function orBlooms(blooms: Iterable<Uint8Array>): Uint8Array {
   // Receipts without logs share one empty bloom object: a run of the same object is ORed once (OR is
   // idempotent). That was ~4 ms of byte loops for 10,000 raw transfers.
   let last: Uint8Array | undefined;
+  const w = new Int32Array(b.buffer);
   for (const x of blooms) {
     if (x === last) continue;
     last = x;
-    for (let i = 0; i < 256; i++) b[i] |= x[i];
+    if (x.length === 256 && (x.byteOffset & 3) === 0) {
+      // (64 word ORs through a view: ~4x faster than 256 byte ORs; blooms from results are 8-aligned)
+      const v = new Int32Array(x.buffer, x.byteOffset, 64);
+      for (let i = 0; i < 64; i++) w[i] |= v[i]!;
+    } else for (let i = 0; i < 256; i++) b[i] |= x[i]!;
   }
   return b;
 }
