@@ -36,7 +36,14 @@ export function setLazyFeeBuf(p: usize): void { lazyFee = p; }
 // ---- set entry (read or write) ----
 export const SE_KIND: usize = 0; // u32 K_*
 export const SE_ADDR: usize = 4; // 20 bytes
-export const SE_FLAGS: usize = 24; // u32 write: VF_DELTA
+export const SE_FLAGS: usize = 24; // u32 write: VF_DELTA; read: RF_BASE
+/**
+ * Read-set flag: the read found no version below the reader and took the base state (not a coinbase's INFO or
+ * balance, which also depend on the fees of earlier transactions). The base state does not change during a
+ * parallel block, so while the location still has no version below the reader the read is current: validation
+ * then skips the base lookup and the comparison (~100-200 ns of cache misses per read).
+ */
+export const RF_BASE: u32 = 4;
 export const SE_EPOCH: usize = 28; // u32 SLOT: the account's storage epoch the read or write is relative to
 export const SE_SLOT: usize = 32; // u256
 export const SE_VALUE: usize = 64; // 32 bytes
@@ -103,7 +110,7 @@ function record(kind: u32, addr: usize, slot: usize, epoch: u32, value: usize): 
   if (e == 0) return;
   store<u32>(e + SE_KIND, kind);
   memory.copy(e + SE_ADDR, addr, 20);
-  store<u32>(e + SE_FLAGS, 0);
+  store<u32>(e + SE_FLAGS, fromBase ? RF_BASE : 0);
   store<u32>(e + SE_EPOCH, epoch);
   if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32); else memory.fill(e + SE_SLOT, 0, 32);
   memory.copy(e + SE_VALUE, value, 32);
@@ -113,8 +120,12 @@ function record(kind: u32, addr: usize, slot: usize, epoch: u32, value: usize): 
 // ---- resolution (shared by reads and validation) ----
 
 /** INFO of `addr` as transaction j sees it, into out (32 bytes). False when blocked (blocker in resolvedBlocker). */
+/** Whether the last resolveInfo / resolveBalance / resolveSlot took the base state alone (see RF_BASE). */
+let fromBase: bool = false;
+
 function resolveInfo(addr: usize, j: u32, out: usize): bool {
   const st = mvResolve(K_INFO, addr, 0, j, out);
+  fromBase = st == RESOLVE_BASE && !isCoinbase(addr);
   if (st == RESOLVE_BLOCKED) return false;
   if (st == RESOLVE_BASE) {
     memory.fill(out, 0, 32);
@@ -136,7 +147,9 @@ function resolveInfo(addr: usize, j: u32, out: usize): bool {
 }
 
 function resolveBalance(addr: usize, j: u32, out: usize): bool {
-  return finishBalance(mvResolve(K_BAL, addr, 0, j, out), addr, j, out);
+  const st = mvResolve(K_BAL, addr, 0, j, out);
+  fromBase = st == RESOLVE_BASE && !isCoinbase(addr);
+  return finishBalance(st, addr, j, out);
 }
 
 /**
@@ -172,6 +185,7 @@ function finishBalance(st: i32, addr: usize, j: u32, out: usize): bool {
 
 function resolveSlot(addr: usize, slot: usize, epoch: u32, j: u32, out: usize): bool {
   const st = mvResolve(K_SLOT, addr, slot, j, out);
+  fromBase = st == RESOLVE_BASE;
   if (st == RESOLVE_BLOCKED) return false;
   if (st == RESOLVE_BASE) {
     memory.fill(out, 0, 32);
@@ -284,6 +298,8 @@ export function validate(j: u32): bool {
   for (let i: u32 = 0; i < n; i++) {
     const e = reads + <usize>i * SE_SIZE;
     const kind = load<u32>(e + SE_KIND);
+    // read from the base state, and still no version below j: the same value (RF_BASE)
+    if ((load<u32>(e + SE_FLAGS) & RF_BASE) != 0 && mvResolve(kind, e + SE_ADDR, e + SE_SLOT, j, tmp) == RESOLVE_BASE) continue;
     feeBlocked = false;
     let ok: bool;
     if (kind == K_INFO) ok = resolveInfo(e + SE_ADDR, j, tmp);
