@@ -170,7 +170,7 @@ const MV_INDEX_SLOT = 8, MV_ENTRY_SIZE = 128;
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
 /** The empty bloom of a result without logs (shared; never written to). */
-export const ZERO_BLOOM = new Uint8Array(256);
+const ZERO_BLOOM = new Uint8Array(256);
 
 /** Whether an engine status is a successful execution (receipt status 1): the 0x01..0x0f range. */
 export function succeeded(status: number): boolean { return status > 0 && status < 0x10; }
