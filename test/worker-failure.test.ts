@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createExecutor, BlockError } from '../src/executor.js';
+import { ParevmError } from '../src/errors.js';
 import { Fork } from '../src/forks.js';
 import type { Block } from '../src/block.js';
 import type { WorldState } from '../src/state.js';
@@ -62,6 +63,27 @@ for (const [workers, coordinatorWorks, n] of [[2, false, 2000], [3, false, 2000]
       assert.is(r.receipts.length, n);
       assert.is(r.gasUsed, BigInt(n) * 21000n);
       assert.is(r.mode, 'parallel');
+    } finally { await ex.close(); }
+  });
+}
+
+// A transaction object built by hand with an address of the wrong length (not through decodeTx or parseBlock,
+// which check it) is a typed error in either mode, not an address cut short or padded in the engine's input.
+for (const workers of [1, 2]) {
+  test(`an address that is not 20 bytes is TX_FIELD_RANGE (${workers === 1 ? 'sequential' : 'parallel'}), and the executor goes on`, async () => {
+    const { block, state } = transfers(40);
+    const ex = createExecutor({ workers, alwaysParallel: true });
+    try {
+      const good = block.transactions[5]!.tx.to;
+      block.transactions[5]!.tx.to = good!.subarray(0, 19);
+      let err: unknown;
+      try { await ex.execute({ block, state, fork: Fork.Cancun }); } catch (e) { err = e; }
+      assert.ok(err instanceof ParevmError, `expected a ParevmError, got ${String(err)}`);
+      assert.is((err as ParevmError).code, 'TX_FIELD_RANGE');
+      assert.is((err as ParevmError).field, 'to');
+      block.transactions[5]!.tx.to = good;
+      const r = await ex.execute({ block, state, fork: Fork.Cancun });
+      assert.is(r.receipts.length, 40);
     } finally { await ex.close(); }
   });
 }

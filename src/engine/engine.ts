@@ -169,7 +169,6 @@ const DEFAULTS: Required<EngineOptions> = {
 const MV_INDEX_SLOT = 8, MV_ENTRY_SIZE = 128;
 const align = (n: number, a = 64): number => Math.ceil(n / a) * a;
 // Shared by every result without logs or output (callers treat results as read-only).
-/** The empty bloom of a result without logs (shared; never written to). */
 const ZERO_BLOOM = new Uint8Array(256);
 
 /** Whether an engine status is a successful execution (receipt status 1): the 0x01..0x0f range. */
@@ -180,7 +179,7 @@ export function succeeded(status: number): boolean { return status > 0 && status
  * into `area`. Record: address (20), topic count (u32 at +20), data length (u32 at +24), 4 bytes of padding,
  * the topics (32 bytes each), the data; the next record starts 8-aligned.
  */
-export function parseLogs(area: Uint8Array, q: number, count: number): Log[] {
+function parseLogs(area: Uint8Array, q: number, count: number): Log[] {
   const logs: Log[] = [];
   for (let i = 0; i < count; i++) {
     const n = area[q + 20]! | (area[q + 21]! << 8) | (area[q + 22]! << 16) | (area[q + 23]! << 24);
@@ -220,8 +219,8 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
 }
 /** writeWord into 32 bytes known to be zero. */
 /** Copies a 20-byte address into u8 at o: element stores (a 20-byte `set` into a shared buffer costs ~2x). */
-function copy20(u8: Uint8Array, a: Uint8Array, o: number): void {
-  if (a.length !== 20) throw new RangeError(`an address of ${a.length} bytes`);
+function copy20(u8: Uint8Array, a: Uint8Array, o: number, field: string): void {
+  if (a.length !== 20) throw new ExecutionError('TX_FIELD_RANGE', `${field}: an address of ${a.length} bytes`, field);
   for (let i = 0; i < 20; i++) u8[o + i] = a[i]!;
 }
 function readWord(dv: DataView, p: number): bigint {
@@ -522,8 +521,8 @@ export class Engine {
     b64[(p + abi.TX_NONCE) >> 3] = tx.nonce;
     b64[(p + abi.TX_GAS_LIMIT) >> 3] = tx.gasLimit;
     b64[(p + abi.TX_INTRINSIC) >> 3] = t.intrinsicGas;
-    copy20(u8, t.sender, p + abi.TX_SENDER);
-    if (tx.to) copy20(u8, tx.to, p + abi.TX_TO);
+    copy20(u8, t.sender, p + abi.TX_SENDER, 'from');
+    if (tx.to) copy20(u8, tx.to, p + abi.TX_TO, 'to');
     // (the record is zeroed: words that fit 64 bits need their low limb only)
     this.zeroedWord(p + abi.TX_VALUE, tx.value);
     this.zeroedWord(p + abi.TX_MAX_FEE, tx.maxFeePerGas);
