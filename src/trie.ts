@@ -170,19 +170,48 @@ function compareKeys(p: Packed, i: number, j: number): number {
   return la - lb;
 }
 
+// The builder's work arrays, kept from call to call and grown when a trie is larger: a state root computes
+// thousands of small storage tries (1,000 Uniswap swaps: 7,000 of 1-10 slots), and a dozen typed arrays per
+// trie were a large part of their cost.
+let head = new Float64Array(0);
+let order = new Int32Array(0);
+/** Work arrays and buffers are kept between calls up to this many entries, and value bytes (~2 MB in all). */
+const KEEP_ENTRIES = 1 << 16, KEEP_BYTES = 1 << 20;
+/** Makes the work arrays hold at least n entries (exactly n beyond KEEP_ENTRIES, replaced by the next call). */
+function reserve(n: number): void {
+  if (sko.length >= n && (sko.length <= KEEP_ENTRIES || n > KEEP_ENTRIES)) return;
+  let c = 64;
+  while (c < n) c *= 2;
+  if (n > KEEP_ENTRIES) c = n;
+  sko = new Int32Array(c); skl = new Int32Array(c); svo = new Int32Array(c); svl = new Int32Array(c);
+  head = new Float64Array(c); order = new Int32Array(c);
+}
+
 /** The root of packed entries. */
 function rootOf(p: Packed): Uint8Array {
   const n = p.n;
+  reserve(n);
   // Keys sorted by their bytes, ties in input order (the sort is stable), so that among equal keys the last
   // one wins. The first 4 bytes compare as a number first: hashed keys rarely tie there.
-  const head = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const o = p.ko[i]!, k = p.kb;
     head[i] = p.kl[i]! >= 4 ? ((k[o]! << 24) | (k[o + 1]! << 16) | (k[o + 2]! << 8) | k[o + 3]!) >>> 0 : -1;
+    order[i] = i;
   }
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => (head[a]! >= 0 && head[b]! >= 0 && head[a] !== head[b] ? head[a]! - head[b]! : compareKeys(p, a, b)));
-  sko = new Int32Array(n); skl = new Int32Array(n); svo = new Int32Array(n); svl = new Int32Array(n);
+  const before = (a: number, b: number): number => (head[a]! >= 0 && head[b]! >= 0 && head[a] !== head[b] ? head[a]! - head[b]! : compareKeys(p, a, b));
+  if (n <= 16) {
+    // (insertion sort, stable: the few slots of most storage tries)
+    for (let i = 1; i < n; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= 0 && before(order[j]!, x) > 0) { order[j + 1] = order[j]!; j--; }
+      order[j + 1] = x;
+    }
+  } else {
+    const all = Array.from({ length: n }, (_, i) => i);
+    all.sort(before); // (stable)
+    for (let i = 0; i < n; i++) order[i] = all[i]!;
+  }
   let m = 0, bytes = 0;
   for (let x = 0; x < n; x++) {
     const i = order[x]!;
@@ -235,12 +264,17 @@ function hashedKeys(n: number, maxKey: number, key: (i: number, m: Uint8Array, a
   for (let i = 0; i < n; i++) keccakAt(at, key(i, m, at), SCRATCH + 32 * i);
   return m.slice(SCRATCH, SCRATCH + 32 * n);
 }
-/** Offsets 0, 32, 64, ... and lengths 32 of n hashed keys. */
+/** Offsets 0, 32, 64, ... and lengths 32 of (at least) n hashed keys: one pair of arrays, grown as needed. */
 function hashedLayout(n: number): { ko: Int32Array; kl: Int32Array } {
-  const ko = new Int32Array(n), kl = new Int32Array(n).fill(32);
-  for (let i = 0; i < n; i++) ko[i] = 32 * i;
+  if (layout.ko.length >= n) return layout;
+  let c = 64;
+  while (c < n) c *= 2;
+  const ko = new Int32Array(c), kl = new Int32Array(c).fill(32);
+  for (let i = 0; i < c; i++) ko[i] = 32 * i;
+  if (c <= KEEP_ENTRIES) layout = { ko, kl }; // (a larger one is not kept)
   return { ko, kl };
 }
+let layout = { ko: new Int32Array(0), kl: new Int32Array(0) };
 
 /**
  * Root hash of the Merkle-Patricia trie holding the given entries. If a key repeats, the last
@@ -288,7 +322,13 @@ export function storageRoot(storage: Iterable<readonly [bigint, bigint]>): Uint8
   const hexes = values.map(uintHex);
   let bytes = 0;
   for (let i = 0; i < n; i++) if (values[i] !== 0n) bytes += uintLen(values[i]!, hexes[i]!);
-  const vb = new Uint8Array(bytes), vo = new Int32Array(n), vl = new Int32Array(n);
+  // (one value buffer and its offsets, kept from call to call: rootOf reads them only while it runs)
+  // (a larger storage gets buffers of its own, so that a rare huge one is not kept alive)
+  let vb = stVals, vo = stOff, vl = stLen;
+  if (bytes > KEEP_BYTES || n > KEEP_ENTRIES) { vb = new Uint8Array(bytes); vo = new Int32Array(n); vl = new Int32Array(n); } else {
+    if (stVals.length < bytes) vb = stVals = new Uint8Array(Math.max(bytes, 2 * stVals.length, 4096));
+    if (stOff.length < n) { vo = stOff = new Int32Array(Math.max(n, 2 * stOff.length, 256)); vl = stLen = new Int32Array(stOff.length); }
+  }
   let o = 0;
   for (let i = 0; i < n; i++) {
     vo[i] = o;
@@ -299,6 +339,7 @@ export function storageRoot(storage: Iterable<readonly [bigint, bigint]>): Uint8
 }
 
 const WORD_LIMIT = 1n << 256n;
+let stVals = new Uint8Array(0), stOff = new Int32Array(0), stLen = new Int32Array(0);
 
 /**
  * RLP of an account as stored in the state trie: [nonce, balance, storageRoot, codeHash].

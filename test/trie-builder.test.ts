@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { encodeAccount, storageRoot, trieRoot } from '../src/trie.js';
+import { encodeAccount, secureTrieRoot, storageRoot, trieRoot } from '../src/trie.js';
 import { rlpEncode, type RlpInput } from '../src/rlp.js';
 import { encodeReceipt, receiptsRoot, type Receipt } from '../src/receipts.js';
 
@@ -85,6 +85,19 @@ test('storageRoot equals the reference (keys keccak(slot), values rlp(value), ze
   }
   assert.throws(() => storageRoot([[1n << 256n, 1n]]), RangeError);
   assert.throws(() => storageRoot([[1n, -1n]]), RangeError);
+});
+
+// The builder keeps its work arrays and value buffers between calls up to 65,536 entries and gives a larger
+// trie its own: storage roots of small, large (own buffers) and again small tries, in that order, must equal
+// the same entries' root through secureTrieRoot (which packs its own copy of keys and values).
+test('storageRoot across the kept and one-off work buffers equals secureTrieRoot of the same entries', () => {
+  for (const n of [3, 70_000, 20, 1_000]) {
+    const slots: [bigint, bigint][] = [];
+    for (let i = 0; i < n; i++) slots.push([pick(), rnd() % 9 === 0 ? 0n : pick()]);
+    if (n > 3) slots.push([slots[1]![0], 0n], [slots[2]![0], 77n]); // a slot cleared, one rewritten
+    const want = secureTrieRoot(slots.map(([s, v]) => [word(s), v === 0n ? new Uint8Array(0) : rlpEncode(v)] as [Uint8Array, Uint8Array]));
+    assert.is(hex(storageRoot(slots)), hex(want), `${n} slots`);
+  }
 });
 
 test('encodeAccount equals the generic RLP of [nonce, balance, storage root, code hash]', () => {
