@@ -14,11 +14,12 @@ import { signingHash, validateTxStatic } from './tx.js';
 import { recoverAddress } from './secp.js';
 import { SENDER_HEADER, SENDER_RECORD, type SendersTask } from './parallel/worker.js';
 import { orBlooms, receiptsRoot as computeReceiptsRoot, type Receipt } from './receipts.js';
-import { postStateRoot, type AccountState, type WorldState } from './state.js';
+import { postStateAccounts, postStateKeys, postStateRootOf, type AccountState, type WorldState } from './state.js';
+import { STORAGE_ENTRY_BYTES, storageRootOf, writeStorageEntries } from './trie.js';
 import { Scheduler } from './parallel/scheduler.js';
 import { createPiscinaPool, type WorkerPool } from './parallel/pool.js';
 import { wasmModule } from './engine/wasm.js';
-import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, postReceiptsRoot, servedReports, servedReceiptsRoot, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
+import { HALT_BAIL, attachWorker, workerLoop, postBlock, postStop, postReceiptsRoot, postStorageRoots, servedReports, servedReceiptsRoot, servedStorageRoots, recoverSenders as recoverSendersHere, type BlockTask, type ServeTask, type WorkerReport } from './parallel/worker.js';
 import type { TxResult } from './engine/engine.js';
 import { StateFetcher, type FetchStats, type StateProvider } from './provider.js';
 import { initBn254 } from './precompiles/bn254.js';
@@ -170,6 +171,11 @@ export interface BlockStats {
    * records while this thread built the diff and the state root; false when this thread computed it.
    */
   receiptsRootOnPool?: boolean;
+  /**
+   * Parallel runs with the state root: how many accounts' storage roots a pool thread computed (from entries
+   * this thread wrote into the shared memory) while this thread computed the others.
+   */
+  storageRootsOnPool?: number;
   ms: { senders: number; load: number; execute: number; finalize: number; total: number };
   /** Blocks run on a StateProvider: what was fetched, and the time of fetching and discovery (in ms.load). */
   provider?: FetchStats;
@@ -183,6 +189,8 @@ const MIN_PARALLEL_SENDERS = 16;
 const ST_BLOCKED = 0x62;
 /** Discovery on a StateProvider: rounds of independent speculative execution before the sequential pass. */
 const SPECULATIVE_ROUNDS = 8;
+/** Parallel blocks with the state root: a pool thread computes storage roots when there are this many entries. */
+const MIN_POOL_STORAGE_ENTRIES = 512;
 /** A parallel block's inputs are published to the running threads in groups of this many transactions. */
 const WRITE_GROUP = 64;
 
@@ -445,6 +453,7 @@ export class Executor {
     let built = new BlockReceipts(txs, block.header.gasLimit);
     let ran = false;
     let parTable: number | undefined; // a parallel block's transaction table, when every result is in its record
+    let parFree: { at: number; end: number } | undefined; // and the free part of its input region
     let fallback: string | undefined;
     let mode: BlockResult['mode'] = 'sequential';
     if (this.workers > 1) {
@@ -459,6 +468,7 @@ export class Executor {
       else {
         const par = await this.runParallel(engine, txs, stats, built, this.options.senderHints !== false ? chains.hints : undefined);
         parTable = par.txTable;
+        parFree = par.free;
         if (par.fallback !== undefined) {
           fallback = par.fallback;
           built = new BlockReceipts(txs, block.header.gasLimit);
@@ -501,7 +511,13 @@ export class Executor {
       const below = system ? applyDiff(state, system) : state;
       const diff = blockDiff(state, below, overlay, system);
       let stateRoot: Uint8Array | undefined;
-      if (fullState) stateRoot = postStateRoot(below, overlay);
+      if (fullState) {
+        const ps = postStateAccounts(below, overlay);
+        let keys: Uint8Array | undefined;
+        // (the accounts' keys are hashed while the pool thread finishes its storage roots)
+        const roots = parFree ? await this.storageRootsOnPool(ps.storages, engine, parFree, poolRoot, stats, () => { keys = postStateKeys(ps); }) : ps.storages.map(storageRootOf);
+        stateRoot = postStateRootOf(ps, roots, keys);
+      }
       const bloom = orBlooms(receipts.map((r) => r.logsBloom));
       const fromPool = poolRoot ? await poolRoot : null;
       if (poolRoot) stats.receiptsRootOnPool = fromPool !== null;
@@ -544,6 +560,64 @@ export class Executor {
       if (this.engine?.memory === sv.memory) this.engine = undefined;
       return null;
     });
+  }
+
+  /**
+   * The storage roots of a parallel block's post-state accounts, about half of their entries' worth computed
+   * by the serving pool thread of slot 0 (from entries written into the free input region, trie.ts
+   * writeStorageEntries) while this thread computes the rest. Everything here when no thread serves, the
+   * storage is small or does not fit, or the thread declines or dies (the pool and engine are then discarded,
+   * as after receiptsRootOnPool). `before`: the pool's previous request, which must be reported first;
+   * `meanwhile`: more work for this thread while the pool thread works (run only then).
+   */
+  private async storageRootsOnPool(storages: Iterable<readonly [bigint, bigint]>[], engine: Engine, free: { at: number; end: number }, before: Promise<unknown> | undefined, stats: BlockStats, meanwhile: () => void): Promise<Uint8Array[]> {
+    const n = storages.length;
+    const roots: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(n);
+    const local = () => { for (let i = 0; i < n; i++) roots[i] ??= storageRootOf(storages[i]); return roots as Uint8Array[]; };
+    const size = (st: Iterable<readonly [bigint, bigint]>) => (st instanceof Map ? st.size : Array.isArray(st) ? st.length : -1);
+    let total = 0;
+    for (const st of storages) { const k = size(st); if (k < 0) return local(); total += k; }
+    if (before) await before;
+    const sv = this.serving, pool = this.options.pool ?? this.pool;
+    if (total < MIN_POOL_STORAGE_ENTRIES || !sv || sv.settled || !pool || sv.memory !== engine.memory) return local();
+    // the pool's share: accounts from the end until half of the entries (writing one costs this thread ~0.3 us,
+    // its root ~3 us)
+    const mine: number[] = [];
+    let share = 0;
+    for (let i = n - 1; i >= 0 && share * 2 < total; i--) { const k = size(storages[i]!); if (k > 0) { mine.push(i); share += k; } }
+    const u8 = engine.u8(), dv = engine.dv();
+    const index = Math.ceil(free.at / 64) * 64, out = index + 8 * mine.length;
+    let at = out + 32 * mine.length;
+    for (let k = 0; k < mine.length; k++) {
+      const count = writeStorageEntries(u8, at, free.end, storages[mine[k]!]!);
+      if (count < 0) return local();
+      dv.setUint32(index + 8 * k, at, true);
+      dv.setUint32(index + 8 * k + 4, count, true);
+      at += count * STORAGE_ENTRY_BYTES;
+    }
+    const seq = ++this.blockSeq;
+    postStorageRoots(sv.memory, sv.layout, seq, mine.length, index, out);
+    const pending = this.served(sv, seq, pool.size).then(() => servedStorageRoots(sv.memory, sv.layout), async () => {
+      if (this.serving === sv) this.serving = undefined;
+      if (this.pool === pool) {
+        this.pool = undefined;
+        await pool.close().catch(() => undefined);
+      }
+      if (this.engine?.memory === sv.memory) this.engine = undefined;
+      return false;
+    });
+    try {
+      const taken = new Set(mine);
+      for (let i = 0; i < n; i++) if (!taken.has(i)) roots[i] = storageRootOf(storages[i]);
+      meanwhile();
+    } finally {
+      // (the thread reads the entries until it reports: never leave while it may)
+      if (await pending) {
+        for (let k = 0; k < mine.length; k++) roots[mine[k]!] = u8.slice(out + 32 * k, out + 32 * k + 32);
+        stats.storageRootsOnPool = mine.length;
+      }
+    }
+    return local();
   }
 
   /** The transactions one after another on this thread; the block overlay carries each one's writes forward. */
@@ -756,7 +830,7 @@ export class Executor {
    * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
    * discards its pool and stays usable.
    */
-  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string; txTable?: number }> {
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string; txTable?: number; free?: { at: number; end: number } }> {
     const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
@@ -916,7 +990,8 @@ export class Executor {
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms', `(${readEarly} of ${n} read during the block)`);
     // every result is in its record unless the block was finished on this thread (its logs are then reused)
-    return bailed ? {} : { txTable };
+    // (and the input region after the inputs is free until the next block: storage for the pool thread's roots)
+    return bailed ? {} : { txTable, free: { at: p, end: limit } };
   }
 
   /** Releases the engine and stops the worker threads. */

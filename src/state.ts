@@ -3,7 +3,7 @@
 import { keccak256 as keccak_256 } from './keccak.js';
 import { InputError } from './errors.js';
 import { hexToBigInt, hexToBytes, writeAddressHex } from './hex.js';
-import { stateRoot, accountsRoot, storageRootOf, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';
+import { stateRoot, accountKeys, accountsRoot, storageRootOf, EMPTY_CODE_HASH, type TrieAccount } from './trie.js';
 import type { OverlayDiff } from './engine/engine.js';
 
 /** One account. `codeHash` is derived from `code` when absent. */
@@ -97,11 +97,29 @@ export function worldStateRoot(state: WorldState): Uint8Array {
  * 10,000 changed accounts of a 10,000-account state the copy cost ~12 ms.
  */
 export function postStateRoot(pre: WorldState, diff: OverlayDiff): Uint8Array {
-  // parallel arrays, no object per account (accountsRoot)
-  const addrs: string[] = [], nonces: bigint[] = [], balances: bigint[] = [], roots: Uint8Array[] = [], hashes: Uint8Array[] = [];
+  const ps = postStateAccounts(pre, diff);
+  return postStateRootOf(ps, ps.storages.map(storageRootOf));
+}
+
+/**
+ * The accounts of `pre` with an overlay diff applied, as parallel arrays (no object per account), each with
+ * its storage after the block as entries for its storage root (postStateRoot's first half: the storage roots
+ * can then be computed anywhere, a pool thread's share included, and postStateRootOf finishes).
+ */
+export interface PostStateAccounts {
+  addrs: string[];
+  nonces: bigint[];
+  balances: bigint[];
+  codeHashes: Uint8Array[];
+  /** Entries in order (a later entry of a slot wins; zero is absent); an empty map for no storage. */
+  storages: Iterable<readonly [bigint, bigint]>[];
+}
+
+/** See PostStateAccounts. */
+export function postStateAccounts(pre: WorldState, diff: OverlayDiff): PostStateAccounts {
+  const ps: PostStateAccounts = { addrs: [], nonces: [], balances: [], codeHashes: [], storages: [] };
   const add = (addr: string, nonce: bigint, balance: bigint, codeHash: Uint8Array, storage: Iterable<readonly [bigint, bigint]>) => {
-    addrs.push(addr); nonces.push(nonce); balances.push(balance); hashes.push(codeHash);
-    roots.push(storageRootOf(storage));
+    ps.addrs.push(addr); ps.nonces.push(nonce); ps.balances.push(balance); ps.codeHashes.push(codeHash); ps.storages.push(storage);
   };
   for (const [addr, a] of pre) if (!diff.accounts.has(addr)) add(addr, a.nonce, a.balance, codeHashOf(a), a.storage);
   for (const [addr, o] of diff.accounts) {
@@ -113,7 +131,20 @@ export function postStateRoot(pre: WorldState, diff: OverlayDiff): Uint8Array {
       add(addr, o.nonce, o.balance, codeHash, after(o.epoch > 0 || !old ? undefined : old.storage, o.storage));
     }
   }
-  return accountsRoot(addrs.length, (i, m, at) => writeAddressHex(m, at, addrs[i]!), nonces, balances, roots, hashes);
+  return ps;
+}
+
+/**
+ * The state root of `ps` given the storage root of each of its accounts (`roots[i]` of `ps.storages[i]`), and
+ * postStateKeys(ps) when they were computed already.
+ */
+export function postStateRootOf(ps: PostStateAccounts, roots: Uint8Array[], keys?: Uint8Array): Uint8Array {
+  return accountsRoot(ps.addrs.length, (i, m, at) => writeAddressHex(m, at, ps.addrs[i]!), ps.nonces, ps.balances, roots, ps.codeHashes, keys);
+}
+
+/** The trie keys of `ps`'s accounts (keccak256 of each address): the part of the root the storage roots do not feed. */
+export function postStateKeys(ps: PostStateAccounts): Uint8Array {
+  return accountKeys(ps.addrs.length, (i, m, at) => writeAddressHex(m, at, ps.addrs[i]!));
 }
 
 /** Storage after `writes` over `below`, as entries for the storage root (later entries win; zero is absent). */

@@ -323,12 +323,11 @@ export function storageRoot(storage: Iterable<readonly [bigint, bigint]>): Uint8
   let bytes = 0;
   for (let i = 0; i < n; i++) if (values[i] !== 0n) bytes += uintLen(values[i]!, hexes[i]!);
   // (one value buffer and its offsets, kept from call to call: rootOf reads them only while it runs)
-  // (a larger storage gets buffers of its own, so that a rare huge one is not kept alive)
-  let vb = stVals, vo = stOff, vl = stLen;
-  if (bytes > KEEP_BYTES || n > KEEP_ENTRIES) { vb = new Uint8Array(bytes); vo = new Int32Array(n); vl = new Int32Array(n); } else {
-    if (stVals.length < bytes) vb = stVals = new Uint8Array(Math.max(bytes, 2 * stVals.length, 4096));
-    if (stOff.length < n) { vo = stOff = new Int32Array(Math.max(n, 2 * stOff.length, 256)); vl = stLen = new Int32Array(stOff.length); }
-  }
+  // (a larger storage gets a buffer of its own, so that a rare huge one is not kept alive)
+  let vb = stVals;
+  if (bytes > KEEP_BYTES) vb = new Uint8Array(bytes);
+  else if (stVals.length < bytes) vb = stVals = new Uint8Array(Math.max(bytes, 2 * stVals.length, 4096));
+  const { vo, vl } = valueOffsets(n);
   let o = 0;
   for (let i = 0; i < n; i++) {
     vo[i] = o;
@@ -340,6 +339,51 @@ export function storageRoot(storage: Iterable<readonly [bigint, bigint]>): Uint8
 
 const WORD_LIMIT = 1n << 256n;
 let stVals = new Uint8Array(0), stOff = new Int32Array(0), stLen = new Int32Array(0);
+/** Value offsets and lengths for n entries: kept between calls up to KEEP_ENTRIES (rootOf reads them only while it runs). */
+function valueOffsets(n: number): { vo: Int32Array; vl: Int32Array } {
+  if (n > KEEP_ENTRIES) return { vo: new Int32Array(n), vl: new Int32Array(n) };
+  if (stOff.length < n) { stOff = new Int32Array(Math.max(n, 2 * stOff.length, 256)); stLen = new Int32Array(stOff.length); }
+  return { vo: stOff, vl: stLen };
+}
+
+// Storage handed to another thread (a pool thread computes part of a parallel block's storage roots): each
+// entry in STORAGE_ENTRY_BYTES, the slot as 32 big-endian bytes, then the length of its value's RLP (one byte,
+// 0 for a zero value: absent) and that RLP (at most 33 bytes). Entries keep their order (the last of a slot wins).
+export const STORAGE_ENTRY_BYTES = 66;
+
+/**
+ * Writes `storage`'s entries at `at` in `out`, in order; returns how many, or -1 when they do not fit before
+ * `end` (nothing is promised about the bytes written then).
+ * @throws RangeError for a slot or value that is not a 256-bit word (as storageRoot)
+ */
+export function writeStorageEntries(out: Uint8Array, at: number, end: number, storage: Iterable<readonly [bigint, bigint]>): number {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let n = 0;
+  for (const [slot, value] of storage) {
+    if (slot < 0n || slot >= WORD_LIMIT) throw new RangeError(`storage slot ${slot} is not a 256-bit word`);
+    if (value < 0n || value >= WORD_LIMIT) throw new RangeError(`storage value ${value} is not a 256-bit word`);
+    if (at + STORAGE_ENTRY_BYTES > end) return -1;
+    // big-endian limbs, lowest last (setBigUint64 keeps the low 64 bits of what it is given)
+    let v = slot;
+    for (let k = 24; k >= 0; k -= 8) { dv.setBigUint64(at + k, v, false); if (k > 0) v >>= 64n; }
+    if (value === 0n) out[at + 32] = 0;
+    else out[at + 32] = putUint(out, at + 33, value, uintHex(value)) - (at + 33);
+    at += STORAGE_ENTRY_BYTES;
+    n++;
+  }
+  return n;
+}
+
+/** The storage root of the n entries at `at` in `src` written by writeStorageEntries (storageRoot of the same storage). */
+export function storageRootOfEntries(src: Uint8Array, at: number, n: number): Uint8Array {
+  if (n === 0) return EMPTY_TRIE_ROOT.slice();
+  // (offsets relative to the entries: the memory they are in may be larger than an Int32Array can index)
+  const region = src.subarray(at, at + n * STORAGE_ENTRY_BYTES);
+  const kb = hashedKeys(n, 32, (i, m, o) => { const q = i * STORAGE_ENTRY_BYTES; for (let b = 0; b < 32; b++) m[o + b] = region[q + b]!; return 32; });
+  const { vo, vl } = valueOffsets(n);
+  for (let i = 0; i < n; i++) { vo[i] = i * STORAGE_ENTRY_BYTES + 33; vl[i] = region[i * STORAGE_ENTRY_BYTES + 32]!; }
+  return rootOf({ n, kb, ...hashedLayout(n), vb: region, vo, vl });
+}
 
 /**
  * RLP of an account as stored in the state trie: [nonce, balance, storageRoot, codeHash].
@@ -376,13 +420,19 @@ function putAccount(out: Uint8Array, o: number, nonce: bigint, n: string, balanc
   return o + 66;
 }
 
+/** The trie keys of n accounts, keccak256 of each address (`address` as for accountsRoot), 32 bytes each. */
+export function accountKeys(n: number, address: (i: number, m: Uint8Array, at: number) => void): Uint8Array {
+  return hashedKeys(n, 20, (i, m, at) => { address(i, m, at); return 20; });
+}
+
 /**
  * The world-state root of n accounts given as parallel arrays (no object per account): `address(i, m, at)`
  * writes account i's 20-byte address at `at` in the scratch view m. Nonces and balances must be
- * non-negative; storage roots and code hashes 32 bytes.
+ * non-negative; storage roots and code hashes 32 bytes. `keys`: accountKeys of the same addresses, when
+ * they were hashed already (while a pool thread computed storage roots, say).
  */
-export function accountsRoot(n: number, address: (i: number, m: Uint8Array, at: number) => void, nonce: readonly bigint[], balance: readonly bigint[], storageRoots: readonly Uint8Array[], codeHashes: readonly Uint8Array[]): Uint8Array {
-  const kb = hashedKeys(n, 20, (i, m, at) => { address(i, m, at); return 20; });
+export function accountsRoot(n: number, address: (i: number, m: Uint8Array, at: number) => void, nonce: readonly bigint[], balance: readonly bigint[], storageRoots: readonly Uint8Array[], codeHashes: readonly Uint8Array[], keys?: Uint8Array): Uint8Array {
+  const kb = keys ?? accountKeys(n, address);
   const nh = nonce.map(uintHex), bh = balance.map(uintHex);
   let bytes = 0;
   for (let i = 0; i < n; i++) bytes += accountLen(nonce[i]!, nh[i]!, balance[i]!, bh[i]!);

@@ -96,6 +96,18 @@ for (const c of SHARES) {
   });
 }
 
+test('storage roots: a pool thread computes about half of them from entries in shared memory; the state root equals the sequential one', async () => {
+  // (the token's 404 pre-state slots and the block's 800 writes: 1,204 entries, all the pool's share)
+  const g = erc20Transfers(400);
+  const input = { block: g.block, state: g.state, fork: g.fork, fullState: true };
+  const s = await seq.execute(input);
+  for (const k of WORKERS) {
+    const p = await par.get(k)!.execute(input);
+    assert.ok((p.stats.storageRootsOnPool ?? 0) >= 1, `${k} workers: storage roots on the pool thread (${p.stats.storageRootsOnPool})`);
+    assert.is(bytesToHex(p.stateRoot!), bytesToHex(s.stateRoot!), `${k} workers: state root`);
+  }
+});
+
 test('raw transfers, 500, each to its own sender (the pevm block)', async () => {
   await equivalence(rawTransfers(500, { self: true }));
 });

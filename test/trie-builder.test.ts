@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { encodeAccount, secureTrieRoot, storageRoot, trieRoot } from '../src/trie.js';
+import { encodeAccount, secureTrieRoot, storageRoot, storageRootOfEntries, trieRoot, writeStorageEntries } from '../src/trie.js';
 import { rlpEncode, type RlpInput } from '../src/rlp.js';
 import { encodeReceipt, receiptsRoot, type Receipt } from '../src/receipts.js';
 
@@ -98,6 +98,22 @@ test('storageRoot across the kept and one-off work buffers equals secureTrieRoot
     const want = secureTrieRoot(slots.map(([s, v]) => [word(s), v === 0n ? new Uint8Array(0) : rlpEncode(v)] as [Uint8Array, Uint8Array]));
     assert.is(hex(storageRoot(slots)), hex(want), `${n} slots`);
   }
+});
+
+// Storage handed to a pool thread: entries written into a (shared) buffer, the root computed from them.
+test('storageRootOfEntries of writeStorageEntries equals storageRoot of the same storage', () => {
+  const mem = new Uint8Array(new SharedArrayBuffer(1 << 20));
+  for (let t = 0; t < 300; t++) {
+    const slots: [bigint, bigint][] = [];
+    for (let i = rnd() % 40; i > 0; i--) slots.push([pick(), rnd() % 5 === 0 ? 0n : pick()]);
+    if (slots.length > 2) slots.push([slots[0]![0], rnd() % 2 ? 0n : pick()]);
+    const at = 8 + (rnd() % 64);
+    const n = writeStorageEntries(mem, at, mem.length, slots);
+    assert.is(n, slots.length);
+    assert.is(hex(storageRootOfEntries(mem, at, n)), hex(storageRoot(slots)), `set ${t}`);
+  }
+  assert.is(writeStorageEntries(mem, 0, 100, [[1n, 1n], [2n, 2n]]), -1, 'does not fit');
+  assert.throws(() => writeStorageEntries(mem, 0, mem.length, [[1n << 256n, 1n]]), RangeError);
 });
 
 test('encodeAccount equals the generic RLP of [nonce, balance, storage root, code hash]', () => {

@@ -7,6 +7,7 @@ import { recoverAddressRaw } from '../secp.js';
 import { Scheduler, type Task } from './scheduler.js';
 import { abiOf, type Abi, type EngineExports } from '../engine/wasm.js';
 import { recordsReceiptsRoot } from './finalize.js';
+import { storageRootOfEntries } from '../trie.js';
 import { CONTROL_BYTES, type ParallelLayout } from '../engine/engine.js';
 import { initBn254 } from '../precompiles/bn254.js';
 
@@ -136,14 +137,16 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //             written. Invariant: the words of block SEQ do not change until every thread reported SEQ done.
 //   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks);
 //             CMD_RECEIPTS: the thread of slot 0 computes the receipts root of the block just done (C_N
-//             transactions, C_TX_TABLE; see finalize.ts; C_EXIT 1 or 2: debug failures), the others only report.
+//             transactions, C_TX_TABLE; see finalize.ts; C_EXIT 1 or 2: debug failures), the others only report;
+//             CMD_STORAGE: the thread of slot 0 computes C_N storage roots (postStorageRoots), the others report.
 //   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
-//     +4 microseconds in the loop; for CMD_RECEIPTS, +5 1 when +6..+13 hold the root (32 bytes), else 0.
+//     +4 microseconds in the loop; for CMD_RECEIPTS, +5 1 when +6..+13 hold the root (32 bytes), else 0;
+//     for CMD_STORAGE, +14 1 when the roots were written, else 0.
 const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13;
-const CMD_BLOCK = 1, CMD_STOP = 2, CMD_RECEIPTS = 3;
-const R_ROOT_SET = 5, R_ROOT = 6;
+const CMD_BLOCK = 1, CMD_STOP = 2, CMD_RECEIPTS = 3, CMD_STORAGE = 4;
+const R_ROOT_SET = 5, R_ROOT = 6, R_STORAGE_DONE = 14;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
 const SERVE_SPIN_MS = 0.5;
 
@@ -191,6 +194,25 @@ export function servedReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout
   return new Uint8Array(memory.buffer, L.control + 4 * (16 + R_ROOT), 32).slice();
 }
 
+/**
+ * Coordinator: asks the serving threads (slot 0) for `n` storage roots, as `seq`: account i's entries
+ * (trie.ts writeStorageEntries) at the u32 offset index[2i] in the memory, index[2i + 1] of them; its root is
+ * written to roots + 32i. The memory from `index` on must stay unchanged until every thread reported `seq`;
+ * servedStorageRoots then says whether the roots are there.
+ */
+export function postStorageRoots(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, index: number, roots: number): void {
+  const w = controlWords(memory, L);
+  w[C_N] = n; w[C_TXIO] = index; w[C_SCHED] = roots;
+  Atomics.store(w, C_CMD, CMD_STORAGE);
+  Atomics.store(w, C_SEQ, seq);
+  Atomics.notify(w, C_SEQ);
+}
+
+/** Coordinator, once every thread reported the storage-roots request: whether slot 0 wrote them. */
+export function servedStorageRoots(memory: WebAssembly.Memory, L: ParallelLayout): boolean {
+  return Atomics.load(controlWords(memory, L), 16 + R_STORAGE_DONE) === 1;
+}
+
 /** Coordinator: tells the serving threads to end their task. */
 export function postStop(memory: WebAssembly.Memory, L: ParallelLayout, seq: number): void {
   const w = controlWords(memory, L);
@@ -234,12 +256,26 @@ function serve(t: ServeTask): { blocks: number } {
         if (w[C_EXIT] === 2) process.exit(1); // (debug: in a worker thread, ends the thread)
         try {
           if (w[C_EXIT] === 1) throw new Error('debug: receipts root fails');
-          root = recordsReceiptsRoot(new Uint8Array(memory.buffer), abi, w[C_N], w[C_TX_TABLE]);
+          root = recordsReceiptsRoot(new Uint8Array(memory.buffer), abi, w[C_N], w[C_TX_TABLE] >>> 0);
         } catch { /* declined: the coordinator computes it (stats.receiptsRootOnPool = false says so) */ }
         if (root) new Uint8Array(memory.buffer, t.layout.control + 4 * (b + R_ROOT), 32).set(root);
         w[b + R_ROOT_SET] = root ? 1 : 0;
       }
       Atomics.store(w, b, seen); // after the root
+      continue;
+    }
+    if (cmd === CMD_STORAGE) {
+      if (index === 0) {
+        let done = 0;
+        try {
+          const u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
+          const n = w[C_N], at = w[C_TXIO] >>> 0, roots = w[C_SCHED] >>> 0;
+          for (let i = 0; i < n; i++) u8.set(storageRootOfEntries(u8, dv.getUint32(at + 8 * i, true), dv.getUint32(at + 8 * i + 4, true)), roots + 32 * i);
+          done = 1;
+        } catch { /* declined: the coordinator computes them */ }
+        w[b + R_STORAGE_DONE] = done;
+      }
+      Atomics.store(w, b, seen); // after the roots
       continue;
     }
     const bailMin = w[C_BAIL_MIN];

@@ -64,7 +64,7 @@ export async function runFixtureBlocks(dirs: string[], workers: number, log = (s
           if (resultFingerprint(s) !== resultFingerprint(p)) bad.push('parallel != sequential');
           const speed = s.stats.ms.execute / Math.max(p.stats.ms.execute, 1e-3);
           const mgas = Number(s.gasUsed) / 1e3 / Math.max(s.stats.ms.execute, 1e-3);
-          const info = `${String(s.stats.txs).padStart(4)} txs ${mgas.toFixed(0).padStart(6)} Mgas/s seq, parallel ${speed.toFixed(2)}x (${p.mode}${p.fallback ? ': ' + p.fallback : ''}, ${p.stats.reexecutions} re-exec)`;
+          const info = `${String(s.stats.txs).padStart(4)} txs ${mgas.toFixed(0).padStart(6)} Mgas/s seq, parallel ${speed.toFixed(2)}x (${p.mode}${p.fallback ? ': ' + p.fallback : ''}, ${p.stats.reexecutions} re-exec${p.stats.storageRootsOnPool ? `, ${p.stats.storageRootsOnPool} storage roots on the pool thread` : ''})`;
           if (bad.length === 0) { passed++; log(`  ok   ${b.padStart(9)} ${info}  checked ${Object.keys(s.checks).join(',')}`); }
           else { failed++; log(`  FAIL ${b.padStart(9)} ${info}  mismatch: ${bad.join(', ')}`); }
         } catch (e) {
