@@ -68,6 +68,8 @@ export interface ExecutorOptions {
   debugExitTx?: number;
   /** Debug: the pool thread asked for a parallel block's receipts root fails ('throw') or ends itself ('exit'). */
   debugReceiptsRoot?: 'throw' | 'exit';
+  /** Debug: the pool thread asked for storage roots of a parallel block fails ('throw') or ends itself ('exit'). */
+  debugStorageRoots?: 'throw' | 'exit';
   /** Parallel runs: report the observed dependency graph in `stats.dependencies` (costs ~1 us per transaction). */
   dependencyGraph?: boolean;
   /**
@@ -596,7 +598,7 @@ export class Executor {
       at += count * STORAGE_ENTRY_BYTES;
     }
     const seq = ++this.blockSeq;
-    postStorageRoots(sv.memory, sv.layout, seq, mine.length, index, out);
+    postStorageRoots(sv.memory, sv.layout, seq, mine.length, index, out, this.options.debugStorageRoots);
     const pending = this.served(sv, seq, pool.size).then(() => servedStorageRoots(sv.memory, sv.layout), async () => {
       if (this.serving === sv) this.serving = undefined;
       if (this.pool === pool) {

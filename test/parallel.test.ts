@@ -108,6 +108,24 @@ test('storage roots: a pool thread computes about half of them from entries in s
   }
 });
 
+for (const how of ['throw', 'exit'] as const) {
+  test(`storage roots: a pool thread that ${how === 'throw' ? 'fails' : 'dies'} leaves them to the calling thread; the next block uses the pool again`, async () => {
+    const g = erc20Transfers(400);
+    const input = { block: g.block, state: g.state, fork: g.fork, fullState: true };
+    const want = bytesToHex((await seq.execute(input)).stateRoot!);
+    const ex = createExecutor({ workers: 2, alwaysParallel: true, debugStorageRoots: how });
+    try {
+      const p = await ex.execute(input);
+      assert.is(p.stats.storageRootsOnPool, undefined);
+      assert.is(bytesToHex(p.stateRoot!), want);
+      ex.options.debugStorageRoots = undefined;
+      const q = await ex.execute(input);
+      assert.is(q.stats.storageRootsOnPool, 1);
+      assert.is(bytesToHex(q.stateRoot!), want);
+    } finally { await ex.close(); }
+  });
+}
+
 test('raw transfers, 500, each to its own sender (the pevm block)', async () => {
   await equivalence(rawTransfers(500, { self: true }));
 });

@@ -138,7 +138,8 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //   C_CMD     CMD_BLOCK: run block SEQ; CMD_STOP: end the task (the thread is then free for other tasks);
 //             CMD_RECEIPTS: the thread of slot 0 computes the receipts root of the block just done (C_N
 //             transactions, C_TX_TABLE; see finalize.ts; C_EXIT 1 or 2: debug failures), the others only report;
-//             CMD_STORAGE: the thread of slot 0 computes C_N storage roots (postStorageRoots), the others report.
+//             CMD_STORAGE: the thread of slot 0 computes C_N storage roots (postStorageRoots; C_EXIT as above),
+//             the others report.
 //   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
@@ -200,9 +201,9 @@ export function servedReceiptsRoot(memory: WebAssembly.Memory, L: ParallelLayout
  * written to roots + 32i. The memory from `index` on must stay unchanged until every thread reported `seq`;
  * servedStorageRoots then says whether the roots are there.
  */
-export function postStorageRoots(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, index: number, roots: number): void {
+export function postStorageRoots(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, n: number, index: number, roots: number, debug?: 'throw' | 'exit'): void {
   const w = controlWords(memory, L);
-  w[C_N] = n; w[C_TXIO] = index; w[C_SCHED] = roots;
+  w[C_N] = n; w[C_TXIO] = index; w[C_SCHED] = roots; w[C_EXIT] = debug === 'exit' ? 2 : debug === 'throw' ? 1 : -1;
   Atomics.store(w, C_CMD, CMD_STORAGE);
   Atomics.store(w, C_SEQ, seq);
   Atomics.notify(w, C_SEQ);
@@ -267,7 +268,9 @@ function serve(t: ServeTask): { blocks: number } {
     if (cmd === CMD_STORAGE) {
       if (index === 0) {
         let done = 0;
+        if (w[C_EXIT] === 2) process.exit(1); // (debug: in a worker thread, ends the thread)
         try {
+          if (w[C_EXIT] === 1) throw new Error('debug: storage roots fail');
           const u8 = new Uint8Array(memory.buffer), dv = new DataView(memory.buffer);
           const n = w[C_N], at = w[C_TXIO] >>> 0, roots = w[C_SCHED] >>> 0;
           for (let i = 0; i < n; i++) u8.set(storageRootOfEntries(u8, dv.getUint32(at + 8 * i, true), dv.getUint32(at + 8 * i + 4, true)), roots + 32 * i);
