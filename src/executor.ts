@@ -551,17 +551,20 @@ export class Executor {
     if (!sv || sv.settled || !pool) return undefined;
     const seq = ++this.blockSeq;
     postReceiptsRoot(sv.memory, sv.layout, seq, n, txTable, this.options.debugReceiptsRoot);
-    return this.served(sv, seq, pool.size).then(() => servedReceiptsRoot(sv.memory, sv.layout), async () => {
-      // as after a worker that died in a block: a new pool, and a new engine (the dead thread's arena slot
-      // cannot be claimed again in this one)
-      if (this.serving === sv) this.serving = undefined;
-      if (this.pool === pool) {
-        this.pool = undefined;
-        await pool.close().catch(() => undefined);
-      }
-      if (this.engine?.memory === sv.memory) this.engine = undefined;
-      return null;
-    });
+    return this.served(sv, seq, pool.size).then(() => servedReceiptsRoot(sv.memory, sv.layout), async () => { await this.dropPool(sv, pool); return null; });
+  }
+
+  /**
+   * After a serving thread failed outside a block (finalisation), as after a worker that died in one: a new
+   * pool next time, and a new engine (the dead thread's arena slot cannot be claimed again in this one).
+   */
+  private async dropPool(sv: Serving, pool: WorkerPool): Promise<void> {
+    if (this.serving === sv) this.serving = undefined;
+    if (this.pool === pool) {
+      this.pool = undefined;
+      await pool.close().catch(() => undefined);
+    }
+    if (this.engine?.memory === sv.memory) this.engine = undefined;
   }
 
   /**
@@ -579,9 +582,11 @@ export class Executor {
     const size = (st: Iterable<readonly [bigint, bigint]>) => (st instanceof Map ? st.size : Array.isArray(st) ? st.length : -1);
     let total = 0;
     for (const st of storages) { const k = size(st); if (k < 0) return local(); total += k; }
+    // (little storage: no waiting for the pool thread's receipts root, all here at once)
+    if (total < MIN_POOL_STORAGE_ENTRIES || !this.serving) return local();
     if (before) await before;
     const sv = this.serving, pool = this.options.pool ?? this.pool;
-    if (total < MIN_POOL_STORAGE_ENTRIES || !sv || sv.settled || !pool || sv.memory !== engine.memory) return local();
+    if (!sv || sv.settled || !pool || sv.memory !== engine.memory) return local();
     // the pool's share: accounts from the end until half of the entries (writing one costs this thread ~0.3 us,
     // its root ~3 us)
     const mine: number[] = [];
@@ -599,15 +604,7 @@ export class Executor {
     }
     const seq = ++this.blockSeq;
     postStorageRoots(sv.memory, sv.layout, seq, mine.length, index, out, this.options.debugStorageRoots);
-    const pending = this.served(sv, seq, pool.size).then(() => servedStorageRoots(sv.memory, sv.layout), async () => {
-      if (this.serving === sv) this.serving = undefined;
-      if (this.pool === pool) {
-        this.pool = undefined;
-        await pool.close().catch(() => undefined);
-      }
-      if (this.engine?.memory === sv.memory) this.engine = undefined;
-      return false;
-    });
+    const pending = this.served(sv, seq, pool.size).then(() => servedStorageRoots(sv.memory, sv.layout), async () => { await this.dropPool(sv, pool); return false; });
     try {
       const taken = new Set(mine);
       for (let i = 0; i < n; i++) if (!taken.has(i)) roots[i] = storageRootOf(storages[i]);
