@@ -988,9 +988,9 @@ export class Executor {
       }
     }
     if (process.env.PAREVM_DEBUG) console.error('[parevm] finalize', (tDeps - tFin).toFixed(1), 'deps', (tRes - tDeps).toFixed(1), 'results', (performance.now() - tRes).toFixed(1), 'ms', `(${readEarly} of ${n} read during the block)`);
-    // every result is in its record unless the block was finished on this thread (its logs are then reused)
-    // (and the input region after the inputs is free until the next block: storage for the pool thread's roots)
-    return bailed ? {} : { txTable, free: { at: p, end: limit } };
+    // Every result is in its record unless the block was finished on this thread (its logs are then reused);
+    // either way the input region after the inputs is free until the next block (storage for the pool's roots).
+    return bailed ? { free: { at: p, end: limit } } : { txTable, free: { at: p, end: limit } };
   }
 
   /** Releases the engine and stops the worker threads. */
