@@ -1097,12 +1097,6 @@ function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number,
   }
 }
 
-/**
- * The block's state changes against `pre`, from the final overlay (over `below`, the state the transactions
- * started from: `pre` plus the system call's writes). Costs what changed, not the state's size: slots are
- * visited only where the overlay wrote them, or where an account was wiped (self-destruct, creation over
- * leftover storage) and its earlier slots all went.
- */
 const bySlot = (x: { slot: bigint }, y: { slot: bigint }) => (x.slot < y.slot ? -1 : x.slot > y.slot ? 1 : 0);
 const TWO_21 = 1 << 21;
 
@@ -1133,6 +1127,12 @@ export function sortBySlot<T extends { slot: bigint }>(items: T[]): void {
   }
 }
 
+/**
+ * The block's state changes against `pre`, from the final overlay (over `below`, the state the transactions
+ * started from: `pre` plus the system call's writes). Costs what changed, not the state's size: slots are
+ * visited only where the overlay wrote them, or where an account was wiped (self-destruct, creation over
+ * leftover storage) and its earlier slots all went.
+ */
 function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, system?: OverlayDiff): AccountChange[] {
   const touched = system ? [...new Set([...system.accounts.keys(), ...overlay.accounts.keys()])] : [...overlay.accounts.keys()];
   const out: AccountChange[] = [];

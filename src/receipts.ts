@@ -2,7 +2,7 @@
 import { keccak256 as keccak_256 } from './keccak.js';
 import { rlpEncode } from './rlp.js';
 import { ordinalRoot } from './trie.js';
-import { hdrLen, putHdr, strLen, putStr, uintHex, uintLen, putUint } from './rlp-writer.js';
+import { hdrLen, putHdr, putStr, uintHex, uintLen, putUint } from './rlp-writer.js';
 import type { Log } from './engine/engine.js';
 
 /** A transaction receipt. */
@@ -68,7 +68,33 @@ export function encodeReceipt(r: Receipt): Uint8Array {
 
 // Receipts are written directly into a buffer of the exact size (the generic encoder measured nested arrays
 // built for it): rlp([status, cumulative gas, bloom, [[address, [topics], data], ...]]), after the type byte
-// of a typed receipt. receiptsRoot writes all of a block's receipts into one buffer.
+// of a typed receipt. receiptsRoot writes all of a block's receipts into one buffer; a pool thread writes a
+// parallel block's from its records (parallel/finalize.ts) with the same helpers.
+
+/** Bytes of a receipt whose cumulative gas takes `gasLen` bytes of RLP and whose log items take `logs` bytes. */
+export function receiptBytes(typed: boolean, gasLen: number, logs: number): number {
+  const payload = 1 + gasLen + 259 + hdrLen(logs) + logs;
+  return (typed ? 1 : 0) + hdrLen(payload) + payload;
+}
+
+/**
+ * Writes a receipt up to its bloom (type byte, list header, status, cumulative gas, the bloom's string header)
+ * at o; returns where its 256 bloom bytes go. The list of its logs (`logs` bytes of items) follows them.
+ */
+export function putReceiptHead(out: Uint8Array, o: number, type: number, success: boolean, gas: bigint, gasHex: string, logs: number): number {
+  if (type !== 0) out[o++] = type;
+  o = putHdr(out, o, 1 + uintLen(gas, gasHex) + 259 + hdrLen(logs) + logs, 0xc0);
+  out[o++] = success ? 1 : 0x80;
+  o = putUint(out, o, gas, gasHex);
+  out[o++] = 0xb9; out[o++] = 0x01; out[o++] = 0x00; // a 256-byte string
+  return o;
+}
+
+/** Bytes of the RLP list of a log without its header: a 20-byte address, `topics` 32-byte topics, data of `dataLen` bytes (`data0`: its first). */
+export function logItemLen(topics: number, dataLen: number, data0: number): number {
+  const t = 33 * topics;
+  return 21 + hdrLen(t) + t + (dataLen === 1 && data0 < 0x80 ? 1 : hdrLen(dataLen) + dataLen);
+}
 
 /** Bytes of encodeReceipt(r); -1 when a field has an odd size (the generic encoder then writes it). */
 function receiptLen(r: Receipt): number {
@@ -77,27 +103,19 @@ function receiptLen(r: Receipt): number {
     if (l.address.length !== 20) return -1;
     for (const t of l.topics) if (t.length !== 32) return -1;
   }
-  const logs = logsLen(r);
-  const payload = 1 + uintLen(r.cumulativeGasUsed, uintHex(r.cumulativeGasUsed)) + 259 + hdrLen(logs) + logs;
-  return (r.type === 0 ? 0 : 1) + hdrLen(payload) + payload;
+  return receiptBytes(r.type !== 0, uintLen(r.cumulativeGasUsed, uintHex(r.cumulativeGasUsed)), logsLen(r));
 }
 
 /** Writes encodeReceipt(r) at o (receiptLen(r) >= 0); returns the next offset. */
 function writeReceipt(out: Uint8Array, o: number, r: Receipt): number {
   const logs = logsLen(r);
-  const gas = uintHex(r.cumulativeGasUsed);
-  const payload = 1 + uintLen(r.cumulativeGasUsed, gas) + 259 + hdrLen(logs) + logs;
-  if (r.type !== 0) out[o++] = r.type;
-  o = putHdr(out, o, payload, 0xc0);
-  out[o++] = r.status === 1 ? 1 : 0x80;
-  o = putUint(out, o, r.cumulativeGasUsed, gas);
-  o = putStr(out, o, r.logsBloom);
-  o = putHdr(out, o, logs, 0xc0);
+  o = putReceiptHead(out, o, r.type, r.status === 1, r.cumulativeGasUsed, uintHex(r.cumulativeGasUsed), logs);
+  out.set(r.logsBloom, o);
+  o = putHdr(out, o + 256, logs, 0xc0);
   for (const l of r.logs) {
-    const topics = 33 * l.topics.length;
     o = putHdr(out, o, logPayload(l), 0xc0);
     o = putStr(out, o, l.address);
-    o = putHdr(out, o, topics, 0xc0);
+    o = putHdr(out, o, 33 * l.topics.length, 0xc0);
     for (const t of l.topics) o = putStr(out, o, t);
     o = putStr(out, o, l.data);
   }
@@ -105,10 +123,7 @@ function writeReceipt(out: Uint8Array, o: number, r: Receipt): number {
 }
 
 /** Bytes of the list of a log (address, topics, data) without its header; topics are 32 bytes each. */
-function logPayload(l: Log): number {
-  const topics = 33 * l.topics.length;
-  return 21 + hdrLen(topics) + topics + strLen(l.data);
-}
+function logPayload(l: Log): number { return logItemLen(l.topics.length, l.data.length, l.data[0] ?? 0); }
 /** Bytes of the list of a receipt's logs without its header. */
 function logsLen(r: Receipt): number {
   let n = 0;

@@ -119,10 +119,10 @@ function record(kind: u32, addr: usize, slot: usize, epoch: u32, value: usize): 
 
 // ---- resolution (shared by reads and validation) ----
 
-/** INFO of `addr` as transaction j sees it, into out (32 bytes). False when blocked (blocker in resolvedBlocker). */
 /** Whether the last resolveInfo / resolveBalance / resolveSlot took the base state alone (see RF_BASE). */
 let fromBase: bool = false;
 
+/** INFO of `addr` as transaction j sees it, into out (32 bytes). False when blocked (blocker in resolvedBlocker). */
 function resolveInfo(addr: usize, j: u32, out: usize): bool {
   const st = mvResolve(K_INFO, addr, 0, j, out);
   fromBase = st == RESOLVE_BASE && !isCoinbase(addr);

@@ -688,13 +688,10 @@ export class Engine {
     });
     // A contract's slots usually come one after another in the scan (a token's 10,000 balances): the account
     // of the previous slot is reused when the address is the same, without a string and a map lookup.
-    const u32 = this.viewU32;
     let lastAddr = -1, lastKey = '';
     scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
       const at = r + abi.S_ADDR;
-      let addr = lastKey;
-      if (lastAddr < 0 || (at & 3) !== 0 || u32[at >> 2] !== u32[lastAddr >> 2] || u32[(at >> 2) + 1] !== u32[(lastAddr >> 2) + 1] || u32[(at >> 2) + 2] !== u32[(lastAddr >> 2) + 2]
-        || u32[(at >> 2) + 3] !== u32[(lastAddr >> 2) + 3] || u32[(at >> 2) + 4] !== u32[(lastAddr >> 2) + 4]) addr = lastKey = hex(u8, at, 20);
+      const addr = lastAddr >= 0 && sameAddress(u8, at, lastAddr) ? lastKey : (lastKey = hex(u8, at, 20));
       lastAddr = at;
       const a = accounts.get(addr);
       const epoch = dv.getUint32(r + abi.S_EPOCH, true);
@@ -742,6 +739,12 @@ const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0
 const HEX_CODES = Uint16Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
 const ADDR_CODES: number[] = new Array(42).fill(0x30);
 ADDR_CODES[1] = 0x78; // '0x'
+/** Whether the 20-byte addresses at a and b in u8 are equal. */
+function sameAddress(u8: Uint8Array, a: number, b: number): boolean {
+  for (let i = 0; i < 20; i++) if (u8[a + i] !== u8[b + i]) return false;
+  return true;
+}
+
 /** 0x-hex of `len` bytes at `p` (or of all of `b`). */
 function hex(b: Uint8Array, p = 0, len = b.length - p): string {
   if (len === 20) {
@@ -754,7 +757,6 @@ function hex(b: Uint8Array, p = 0, len = b.length - p): string {
   for (let i = p; i < p + len; i++) s += HEX2[b[i]];
   return s;
 }
-
 
 /** Applies an overlay diff to a copy of `pre`, giving the post-state. */
 export function applyDiff(pre: WorldState, diff: OverlayDiff): WorldState {

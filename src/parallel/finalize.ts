@@ -6,7 +6,8 @@
 import { succeeded } from '../engine/engine.js';
 import type { Abi } from '../engine/wasm.js';
 import { ordinalRoot } from '../trie.js';
-import { hdrLen, putHdr, uintHex, uintLen, putUint } from '../rlp-writer.js';
+import { hdrLen, putHdr, uintHex, uintLen } from '../rlp-writer.js';
+import { logItemLen, putReceiptHead, receiptBytes } from '../receipts.js';
 
 /**
  * The receipts root (Byzantium and later) of a finished parallel block of `n` transactions, from its records:
@@ -38,8 +39,7 @@ export function recordsReceiptsRoot(u8: Uint8Array, abi: Abi, n: number, txTable
       q = nextLog(dv, q);
     }
     logBytes[i] = logs;
-    const payload = 1 + uintLen(cumulative, hex[i]!) + 259 + hdrLen(logs) + logs;
-    vl[i] = (dv.getUint32(t + TX_TYPE, true) === 0 ? 0 : 1) + hdrLen(payload) + payload;
+    vl[i] = receiptBytes(dv.getUint32(t + TX_TYPE, true) !== 0, uintLen(cumulative, hex[i]!), logs);
     bytes += vl[i]!;
   }
   const vb = new Uint8Array(bytes);
@@ -51,11 +51,7 @@ export function recordsReceiptsRoot(u8: Uint8Array, abi: Abi, n: number, txTable
     const count = success ? dv.getUint32(r + R_LOG_COUNT, true) : 0;
     const logs = logBytes[i]!;
     vo[i] = o;
-    if (type !== 0) vb[o++] = type;
-    o = putHdr(vb, o, 1 + uintLen(cum[i]!, hex[i]!) + 259 + hdrLen(logs) + logs, 0xc0);
-    vb[o++] = success ? 1 : 0x80;
-    o = putUint(vb, o, cum[i]!, hex[i]!);
-    vb[o++] = 0xb9; vb[o++] = 0x01; vb[o++] = 0x00; // a 256-byte string
+    o = putReceiptHead(vb, o, type, success, cum[i]!, hex[i]!, logs);
     if (count > 0) vb.set(u8.subarray(r + R_BLOOM, r + R_BLOOM + 256), o); // (else zero: the buffer is)
     o += 256;
     o = putHdr(vb, o, logs, 0xc0);
@@ -89,9 +85,8 @@ export function recordsReceiptsRoot(u8: Uint8Array, abi: Abi, n: number, txTable
 
 /** Bytes of the RLP list of the log at q ([address, [topics], data]) without its header. */
 function logPayload(u8: Uint8Array, dv: DataView, q: number): number {
-  const topics = dv.getUint32(q + 20, true), len = dv.getUint32(q + 24, true);
-  const data = len === 1 && u8[q + 32 + 32 * topics]! < 0x80 ? 1 : hdrLen(len) + len;
-  return 21 + hdrLen(33 * topics) + 33 * topics + data;
+  const topics = dv.getUint32(q + 20, true);
+  return logItemLen(topics, dv.getUint32(q + 24, true), u8[q + 32 + 32 * topics]!);
 }
 /** The log record after the one at q. */
 function nextLog(dv: DataView, q: number): number {
