@@ -1,6 +1,6 @@
 // Sender recovery (issue #4): senders recovered from signatures on the worker threads equal the ones recovered
 // on the calling thread and the keys that signed (signed here with @noble/curves, an independent library from
-// the tiny-secp256k1 the executor uses); a wrong `from` or an unrecoverable signature is a typed BlockError
+// the libsecp256k1 the executor uses, native or tiny-secp256k1); a wrong `from` or an unrecoverable signature is a typed BlockError
 // naming the transaction.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
