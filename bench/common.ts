@@ -1,5 +1,6 @@
 // Helpers shared by the benchmark suites: command-line options, medians, the machine description, peak memory.
 import os from 'node:os';
+import { secpBackend } from '../src/secp.js';
 
 /** Value of `--name V` in argv (undefined when absent). */
 export function opt(argv: string[], name: string): string | undefined {
@@ -43,6 +44,8 @@ export function machineInfo() {
     cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, availableParallelism: os.availableParallelism?.() ?? cpus.length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, v8: process.versions.v8,
     platform: `${os.platform()} ${os.release()} ${os.arch()}`, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+    // which libsecp256k1 build recovers keys (ECRECOVER and senders: ~5x apart, src/secp.ts)
+    secp256k1: secpBackend === 'native' ? 'native libsecp256k1' : 'tiny-secp256k1 (WebAssembly)',
   };
 }
 export type MachineInfo = ReturnType<typeof machineInfo>;
@@ -52,7 +55,7 @@ export const START_MACHINE = machineInfo();
 
 /** One line describing the machine (as at the start of the run). */
 export function machineLine(m: MachineInfo = START_MACHINE): string {
-  return `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node} (load average at start ${m.loadavg.join(' ')})`;
+  return `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}, secp256k1 ${m.secp256k1} (load average at start ${m.loadavg.join(' ')})`;
 }
 
 /**
