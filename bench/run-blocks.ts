@@ -73,6 +73,12 @@ export async function runBlocks(sources: BlockSource[], o: RunBlocksOptions): Pr
     seq: createExecutor({ workers: 1, chain }),
     par: createExecutor({ workers: o.workers, chain, alwaysParallel: o.alwaysParallel }),
   });
+  /** The executor pair of a block's chain (made on first use). */
+  const pairFor = (c: BlockCase) => {
+    let pair = pairs.get(c.chainId);
+    if (!pair) pairs.set(c.chainId, pair = make(c.chainId === 1n ? MAINNET : singleForkChain(c.input.fork ?? Fork.Cancun, c.chainId)));
+    return pair;
+  };
   // with warm passes, every block is loaded first and kept (a block that fails to load is loaded again, and
   // reported, in its turn)
   const passes = o.warmPasses ?? 0;
@@ -86,8 +92,7 @@ export async function runBlocks(sources: BlockSource[], o: RunBlocksOptions): Pr
       progress.log(`warm-up: ${passes} passes over ${ready.length} blocks, both modes (--warm-passes)`);
       for (let k = 0; k < passes; k++) {
         for (const c of ready) {
-          const pair = pairs.get(c.chainId) ?? make(c.chainId === 1n ? MAINNET : singleForkChain(c.input.fork ?? Fork.Cancun, c.chainId));
-          pairs.set(c.chainId, pair);
+          const pair = pairFor(c);
           // (a block that fails here fails again when it is measured, which reports it)
           progress.step(`warm-up pass ${k + 1}/${passes} ${c.block} seq`);
           await pair.seq.execute(c.input).catch(() => undefined);
@@ -105,9 +110,7 @@ export async function runBlocks(sources: BlockSource[], o: RunBlocksOptions): Pr
       const c = pre ?? src.load();
       loaded[i] = undefined; // (measured: its memory can go)
       progress.log(`  ${c.description} (${c.input.block.transactions.length} transactions, ${c.input.state.size} accounts in the pre-state; ${pre ? 'loaded before the warm-up passes' : `loaded in ${(performance.now() - t0).toFixed(0)} ms`})`);
-      const chain = c.chainId === 1n ? MAINNET : singleForkChain(c.input.fork ?? Fork.Cancun, c.chainId);
-      const pair = pairs.get(c.chainId) ?? make(chain);
-      pairs.set(c.chainId, pair);
+      const pair = pairFor(c);
       try {
         results.push(await measureBlock(c, { ...ctxBase, seq: pair.seq, par: pair.par }));
       } catch (e) {

@@ -1153,14 +1153,10 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
     // most accounts of most blocks (senders, recipients, the coinbase) have none.
     if (wiped || sys || (a && a.storage.size > 0)) {
       storage = [];
-      if (!wiped && !sys) {
-        // (the usual case: the slots the block wrote, against their values before; no map of them)
-        for (const [slot, v] of a!.storage) {
-          const b0 = before?.storage.get(slot) ?? 0n;
-          if (b0 !== v) storage.push({ slot, before: b0, after: v });
-        }
-      } else {
-        const slots = new Map<bigint, bigint>(); // slot -> value after the block
+      // slot -> value after the block: in the usual case the slots the block wrote (no map of them)
+      let slots: Map<bigint, bigint> = a?.storage ?? EMPTY_STORAGE;
+      if (wiped || sys) {
+        slots = new Map();
         const valueAfter = (slot: bigint): bigint => {
           const w = a?.storage.get(slot);
           if (w !== undefined) return w;
@@ -1170,10 +1166,10 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
         visit(a?.storage.keys());
         visit(sys?.storage.keys());
         if (wiped) { visit(before?.storage.keys()); visit(start?.storage.keys()); }
-        for (const [slot, v] of slots) {
-          const b0 = before?.storage.get(slot) ?? 0n;
-          if (b0 !== v) storage.push({ slot, before: b0, after: v });
-        }
+      }
+      for (const [slot, v] of slots) {
+        const b0 = before?.storage.get(slot) ?? 0n;
+        if (b0 !== v) storage.push({ slot, before: b0, after: v });
       }
       sortBySlot(storage);
     }

@@ -40,6 +40,9 @@ function notOnCurveX(): bigint {
   for (let x = 5n; ; x++) if (pow((x * x * x + 7n) % P_FIELD, (P_FIELD - 1n) / 2n) !== 1n) return x;
 }
 
+/** Cases no key recovers from: r or s zero or not below n, r not the x of a curve point. */
+const REJECTED = new Set(['r = 0', 's = 0', 'r = n', 's = n', 'r = 2^256 - 1', 'r not the x of a curve point']);
+
 /** [hash, rs, yParity, what]: every kind of input the callers pass. */
 function cases(): [Uint8Array, Uint8Array, 0 | 1, string][] {
   const out: [Uint8Array, Uint8Array, 0 | 1, string][] = [];
@@ -74,14 +77,20 @@ test('the build in use is reported, and asking for an unloaded native addon thro
 
 test('both builds recover the signing key, and agree on every input, recoverable or not', () => {
   let recovered = 0, none = 0;
-  for (const [h, rs, y, what] of cases()) {
+  const all = cases();
+  assert.is(all.filter((c) => REJECTED.has(c[3])).length, REJECTED.size, 'every rejected case is among the cases');
+  for (const [h, rs, y, what] of all) {
     const wasm = recoverPublicKey(h, rs, y, 'wasm');
     if (secpBackend === 'native') assert.is(hex(recoverPublicKey(h, rs, y, 'native')), hex(wasm), what);
     if (wasm) recovered++; else none++;
-    if (what.startsWith('signature') && !what.endsWith('other parity')) {
+    if (what.startsWith('signature')) {
       const i = Number(what.split(' ')[1].replace(',', ''));
-      assert.is(hex(wasm), hex(secp256k1.getPublicKey(hash(1000 + i), false)), `${what}: the signing key`);
+      const signer = hex(secp256k1.getPublicKey(hash(1000 + i), false));
+      // (the other parity names the other point with that x: some other key, never the signer's)
+      if (what.endsWith('other parity')) assert.ok(wasm !== null && hex(wasm) !== signer, `${what}: another key`);
+      else assert.is(hex(wasm), signer, `${what}: the signing key`);
     }
+    if (REJECTED.has(what)) assert.is(wasm, null, `${what}: no key`);
   }
   assert.ok(recovered >= 48 && none >= 8, `${recovered} recovered, ${none} not`);
 });

@@ -217,7 +217,6 @@ function writeWord(dv: DataView, p: number, v: bigint): void {
     dv.setBigUint64(p + i * 8, v, true);
   }
 }
-/** writeWord into 32 bytes known to be zero. */
 /** Copies a 20-byte address into u8 at o: element stores (a 20-byte `set` into a shared buffer costs ~2x). */
 function copy20(u8: Uint8Array, a: Uint8Array, o: number, field: string): void {
   if (a.length !== 20) throw new ExecutionError('TX_FIELD_RANGE', `${field}: an address of ${a.length} bytes`, field);
