@@ -93,6 +93,12 @@ export function useEnv(envPtr: usize): void { setEnv(envPtr); }
 export function clearTable(td: usize): void { tableClear(td); }
 
 /**
+ * Zeroes [ptr, ptr + len) with one bulk memory.fill: the host's fill(0) over a shared buffer stores byte by
+ * byte (~0.5 ms per MiB here, ~30x slower); a parallel block zeroes ~64 bytes of records per transaction.
+ */
+export function zeroBytes(ptr: usize, len: usize): void { memory.fill(ptr, 0, len); }
+
+/**
  * Credits `amount` (u256 LE limbs) to `addr` in the block overlay, outside any transaction: withdrawals
  * (EIP-4895) and pre-Merge block rewards. A zero amount leaves the state unchanged. Returns 1, 0 if the
  * overlay is full, or 2 if the account is not loaded (strict mode: its key is at `missingKey`).

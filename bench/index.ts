@@ -151,7 +151,7 @@ registerSuite('mainnet', 'fixture blocks ($PAREVM_SHARED/fixtures/mainnet or --d
   }
   if (typeof mod.runSuite !== 'function') throw new Error('bench/mainnet.ts does not export runSuite(opts)');
   return mod.runSuite(o);
-}, ['--dir', '--only', '--always-parallel', '--warm-passes', ...ETHEREUMJS_OPTIONS]);
+}, ['--dir', '--only', '--always-parallel', '--warm-passes', '--no-slow-first', ...ETHEREUMJS_OPTIONS]);
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -161,7 +161,7 @@ function usage(): string {
     'suites:',
     ...[...suites].map(([name, s]) => `  ${name.padEnd(9)} ${s.describe}`),
     'gigagas:  --size small|gigagas  --contention X  --raw N --erc20 N --chain N --uniswap N  --chain-kind erc20|transfer|counter  --only NAME  --state-root',
-    'mainnet:  --dir DIR  --only NAME  --always-parallel  --warm-passes N (default 10)',
+    'mainnet:  --dir DIR  --only NAME  --always-parallel  --warm-passes N (default 10)  --no-slow-first',
     'both:     --no-ethereumjs  --ethereumjs-runs N  --ethereumjs-big-mgas M  --ethereumjs-no-caches',
     'micro:    --scale X  --only NAME',
     'See bench/README.md.',

@@ -55,8 +55,8 @@ export function fixtureSources(dir: string, only?: string): BlockSource[] {
 
 /**
  * Runs the suite (bench/index.ts calls it for `npm run bench -- mainnet`). Options in opts.argv: --dir DIR,
- * --only NAME (substring of the block number), --always-parallel, --warm-passes N (default 10), and the
- * ethereumjs options of run-blocks.ts.
+ * --only NAME (substring of the block number), --always-parallel, --warm-passes N (default 10), --no-slow-first,
+ * and the ethereumjs options of run-blocks.ts.
  */
 export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
   const { argv, workers } = o;
@@ -70,15 +70,17 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteReport> {
   o.log(`${dir}: ${sources.length} blocks`);
   const warmups = warmupsOpt(argv);
   const warmPasses = warmPassesOpt(argv, 10);
-  const results = await runBlocks(sources, { suite: 'mainnet', workers, runs, warmups, ethereumjs, requireParallel: false, alwaysParallel, warmPasses });
+  const slowFirst = !argv.includes('--no-slow-first');
+  const results = await runBlocks(sources, { suite: 'mainnet', workers, runs, warmups, ethereumjs, requireParallel: false, alwaysParallel, warmPasses, slowFirst });
   const ejs = ethereumjs.runs === 'off' ? 'ethereumjs not run'
     : `@ethereumjs/vm 10.1.3 (runTx per transaction, MerkleStateManager${ethereumjs.caches ? ' with caches' : ' without caches'})`;
   const intro = `mainnet (${dir}): parevm sequential (1 worker) vs parallel (${workers} workers${alwaysParallel ? ', every block in parallel' : '; blocks under 32 transactions per worker run sequentially by the executor\'s rule'}) vs ${ejs}; `
     + `median of ${runs} interleaved runs per mode after ${warmPasses > 0 ? `${warmPasses} warm-up passes over all the blocks (both modes) and ` : ''}${warmups} warm-up run${warmups > 1 ? 's' : ''} each. Times are transaction execution only (parevm: stats.ms.execute; ethereumjs: the runTx loop), `
-    + 'pre-state loading excluded. Speedup = seq / par; par vs ethereumjs = ethereumjs time / parevm parallel time; header = the checks of the sequential result against the block header. '
+    + `pre-state loading excluded. ${slowFirst ? 'The parallel executor starts first the transactions to contracts it saw run slow in two earlier blocks (ExecutorOptions.slowFirst); here it learns them from the warm-up runs of the same blocks, where a node learns them from the chain\'s recent blocks (--no-slow-first: off). ' : 'slowFirst off (--no-slow-first). '}Speedup`
+    + ' = seq / par; par vs ethereumjs = ethereumjs time / parevm parallel time; header = the checks of the sequential result against the block header. '
     + 'Peak RSS: the process high-water mark (MB; worker threads included) after the block\'s parevm warm-ups (before ethereumjs loads it) / at the end of the block; it never goes down, so earlier blocks count.';
   return {
     markdown: resultsMarkdown(results, { intro, fixtures: true }), results, blocks: results,
-    settings: { dir, runs, workers, alwaysParallel, ethereumjs, only, warmups, warmPasses },
+    settings: { dir, runs, workers, alwaysParallel, ethereumjs, only, warmups, warmPasses, slowFirst },
   };
 }

@@ -32,6 +32,8 @@ export interface RunBlocksOptions {
    * they share (see warmPassesOpt); a long-running client is in that state.
    */
   warmPasses?: number;
+  /** ExecutorOptions.slowFirst of the parallel executor (default true; --no-slow-first). */
+  slowFirst?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function runBlocks(sources: BlockSource[], o: RunBlocksOptions): Pr
   progress.setTotal(sources.length * estimatedSteps(ctxBase as MeasureContext));
   const make = (chain: ChainConfig) => ({
     seq: createExecutor({ workers: 1, chain }),
-    par: createExecutor({ workers: o.workers, chain, alwaysParallel: o.alwaysParallel }),
+    par: createExecutor({ workers: o.workers, chain, alwaysParallel: o.alwaysParallel, slowFirst: o.slowFirst }),
   });
   /** The executor pair of a block's chain (made on first use). */
   const pairFor = (c: BlockCase) => {

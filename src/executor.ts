@@ -83,6 +83,17 @@ export interface ExecutorOptions {
    * execution (default true); false lets it run early (and be aborted when it read a stale nonce).
    */
   senderHints?: boolean;
+  /**
+   * Parallel runs: start first, on the pool threads, the transactions to contracts whose transactions took
+   * SLOW_TX_MS or more in one execution in two blocks of this executor, recently (default true). Block-STM
+   * takes transactions in index order, so one slow transaction near a block's end (a rollup's proof check:
+   * bn254 pairings, ~10 ms here for ~0.4M gas) otherwise starts late and runs alone to the end. The executor
+   * times the executions of transactions with a gas limit of 100,000 or more, keeps up to 256 such contracts,
+   * and starts at most 2 transactions per contract first (a contract learnt by mistake, from an execution
+   * that was slow because its thread was descheduled, costs little). A scheduling choice only: results never
+   * depend on it.
+   */
+  slowFirst?: boolean;
 }
 
 /** What to execute. */
@@ -101,6 +112,12 @@ export interface ExecuteInput {
   fork?: Fork;
   /** The pre-state is the entire state, so the post-state root can be computed. */
   fullState?: boolean;
+  /**
+   * Parallel runs: indices of transactions the pool threads start before any other (ahead of those the
+   * executor learnt to start first, see ExecutorOptions.slowFirst): ones the caller knows to be slow. A
+   * scheduling hint only: results never depend on it.
+   */
+  startFirst?: number[];
 }
 
 /**
@@ -157,6 +174,13 @@ export interface BlockStats {
    * all (it writes the nonce they read), instead of running early and being aborted.
    */
   senderWaits?: number;
+  /**
+   * Parallel runs: the transactions offered to the pool threads first (ExecuteInput.startFirst, then those the
+   * executor learnt to be slow, see ExecutorOptions.slowFirst), when there were any ...
+   */
+  startFirst?: number[];
+  /** ... and how many of them a pool thread took before any other thread had started them. */
+  startedFirst?: number;
   /** Parallel runs that bailed out (too many re-executions): the first transaction run sequentially. */
   sequentialFrom?: number;
   /** Senders recovered from signatures (ms.senders is their time, with the stateless transaction checks). */
@@ -195,6 +219,17 @@ const SPECULATIVE_ROUNDS = 8;
 const MIN_POOL_STORAGE_ENTRIES = 512;
 /** A parallel block's inputs are published to the running threads in groups of this many transactions. */
 const WRITE_GROUP = 64;
+/** slowFirst: an execution this long (ms) marks its contract slow; only gas limits from TIMED_GAS are timed. */
+export const SLOW_TX_MS = 1;
+const TIMED_GAS = 100_000n;
+/** slowFirst: contracts remembered (the oldest is forgotten first), and the most transactions started first. */
+const MAX_SLOW_CONTRACTS = 256;
+const MAX_START_FIRST = 16;
+
+/** 52 bits of an address (its first 20 and last 32 bits) as a Number: a map key without a string. */
+function addressKey(a: Uint8Array): number {
+  return ((a[0] << 12) | (a[1] << 4) | (a[2] >> 4)) * 4294967296 + (((a[16] << 24) | (a[17] << 16) | (a[18] << 8) | a[19]) >>> 0);
+}
 
 /** An error's message without the "(field: x)" suffix (the BlockError adds its own). */
 function reasonOf(e: Error): string {
@@ -242,7 +277,10 @@ function senderChains(txs: ExecTx[]): { hints: Int32Array; chainGas: bigint } {
 
 /** Bytes a transaction's input record may take in the engine: `fixed` for the record, then its data and access list. */
 function inputBound(t: ExecTx, fixed: number): number {
-  return fixed + t.tx.data.length + 64 * t.tx.accessList.reduce((k, e) => k + 1 + e.storageKeys.length, 0);
+  const list = t.tx.accessList;
+  let entries = 0;
+  for (let i = 0; i < list.length; i++) entries += 1 + list[i].storageKeys.length; // (reduce with a closure: ~3x slower)
+  return fixed + t.tx.data.length + 64 * entries;
 }
 
 /** Below this many transactions per worker a block runs sequentially (and says so). */
@@ -324,6 +362,18 @@ export class Executor {
   private serving?: Serving;
   /** Sequence number of the last block (or stop) posted to the serving threads. */
   private blockSeq = 0;
+  /**
+   * slowFirst: contracts whose transactions recently took SLOW_TX_MS or more: `ms`, that time, and
+   * `blocks`, in how many blocks they did. A block's slowest time per contract replaces half the remembered
+   * one, and a contract below SLOW_TX_MS is forgotten: one fast block does not drop a contract that posts both
+   * quick and slow transactions. A contract counts from its second slow block on: a first execution in a
+   * fresh thread (compilation) or a descheduled thread is slow once, not twice. Keyed by 52 bits of the
+   * address (addressKey), the whole address compared: a hex string per timed transaction cost ~0.5 ms per
+   * mainnet block of ~800 transactions, on the calling thread before and after the block.
+   */
+  private readonly slow = new Map<number, { address: Uint8Array; ms: number; blocks: number }>();
+  /** slowFirst: how many entries of `slow` count (blocks >= 2); no block looks them up while none does. */
+  private slowCounted = 0;
 
   /** mcl for the bn254 precompiles, loading since construction (@noble/curves, same results, if it cannot load). */
   private readonly bn254Ready: Promise<void>;
@@ -406,6 +456,9 @@ export class Executor {
       }
       return { tx: bt.tx, sender: bt.from ?? NO_SENDER, intrinsicGas };
     });
+    for (const i of input.startFirst ?? []) {
+      if (!(Number.isInteger(i) && i >= 0 && i < txs.length)) throw new BlockError('BAD_INPUT', `startFirst: ${i} is not a transaction index of the block (0..${txs.length - 1})`);
+    }
     const recover: number[] = [];
     block.transactions.forEach((bt, i) => { if (!bt.from || this.options.verifySenders) recover.push(i); });
     const { senders: recovered, threads: senderThreads } = await this.recoverSenders(txs, recover);
@@ -468,7 +521,7 @@ export class Executor {
       else if (!this.options.alwaysParallel && (work = workGas(gas, txs, state, BigInt(this.workers) * MIN_GAS_PER_WORKER)) < BigInt(this.workers) * MIN_GAS_PER_WORKER) fallback = `${gas} gas for ${this.workers} workers (${work} counting each plain transfer as ${PLAIN_TRANSFER_GAS}): too little work to gain from parallel execution`;
       else if (!this.options.alwaysParallel && chains.chainGas * 2n > limits) fallback = `one sender's transactions carry ${chains.chainGas} of the ${limits} gas of the limits: a nonce chain that long runs one transaction after another in any mode`;
       else {
-        const par = await this.runParallel(engine, txs, stats, built, this.options.senderHints !== false ? chains.hints : undefined);
+        const par = await this.runParallel(engine, txs, stats, built, this.options.senderHints !== false ? chains.hints : undefined, input.startFirst);
         parTable = par.txTable;
         parFree = par.free;
         if (par.fallback !== undefined) {
@@ -829,7 +882,7 @@ export class Executor {
    * instead (a shared region ran out). A worker that dies rejects with a BlockError; the executor then
    * discards its pool and stays usable.
    */
-  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array): Promise<{ fallback?: string; txTable?: number; free?: { at: number; end: number } }> {
+  private async runParallel(engine: Engine, txs: ExecTx[], stats: BlockStats, built: BlockReceipts, hints?: Int32Array, startFirst?: number[]): Promise<{ fallback?: string; txTable?: number; free?: { at: number; end: number } }> {
     const t0w = performance.now();
     const L = engine.parallel!;
     const abi = engine.abi;
@@ -843,28 +896,41 @@ export class Executor {
     const haltWord = p; p += 64;
     const writtenWord = p; p += 64;
     const hintsAt = p; p = al(p + n * 4);
+    const first = this.startFirstList(txs, hints, startFirst);
+    const firstAt = p; p = al(p + 4 + first.length * 4);
+    const learn = this.options.slowFirst !== false;
+    const timesAt = p; p = al(p + n * 4);
     const limit = engine.inputBase + engine.opts.inputBytes;
-    // the inputs' room first: a block that does not fit falls back before any thread starts
-    const inputsAt = p;
-    for (let i = 0; i < n; i++) p = al(p + inputBound(txs[i], 1024));
-    if (p > limit) return { fallback: 'the block input region is too small' };
     // (result records need no zeroing: the engine writes every byte of one when its transaction ends)
-    engine.u8().fill(0, txio, txio + n * abi.TX_IO_SIZE);
-    engine.u8().fill(0, sched, writtenWord + 64);
+    engine.fns.zeroBytes(txio, n * abi.TX_IO_SIZE);
+    engine.fns.zeroBytes(sched, p - sched);
+    // the inputs' room first: a block that does not fit falls back before any thread starts; the
+    // transactions worth timing are marked on the way
+    const times = learn ? new Float32Array(engine.memory.buffer, timesAt, n) : undefined;
+    const inputsAt = p;
+    for (let i = 0; i < n; i++) {
+      p = al(p + inputBound(txs[i], 1024));
+      if (times !== undefined && txs[i].tx.gasLimit >= TIMED_GAS) times[i] = -1;
+    }
+    if (p > limit) return { fallback: 'the block input region is too small' };
+    if (first.length > 0) {
+      new Int32Array(engine.memory.buffer, firstAt, 1 + first.length).set([first.length, ...first]);
+      stats.startFirst = first;
+    }
     const useHints = hints !== undefined;
     if (hints) new Int32Array(engine.memory.buffer, hintsAt, n).set(hints);
     const tw = performance.now();
     engine.setBlockGasUsed(0n, 0n); // the block's gas limits are checked in order afterwards
     engine.fns.mvInit(L.mvDesc, L.mvTable, L.mvLocations, L.mvHeap, L.mvHeapBytes);
-    Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n);
+    Scheduler.init(engine.memory.buffer as unknown as SharedArrayBuffer, sched, n, true);
     const pool = await this.poolFor(this.poolSize);
     const bail = this.options.bail === false ? undefined : { minExecutions: Math.max(32, 8 * L.workers), ratio: 0.25, ...this.options.bail };
     // The pool threads serve this engine's blocks from the control region (one task per engine, no message
     // per block); a custom pool of more threads than the region has lines gets one task per block.
     const serving = pool.size <= MAX_SERVING_THREADS ? await this.serve(engine, pool) : undefined;
     // the module and memory go to the threads once per engine (they keep their instance)
-    const first = this.poolEngineId !== this.engineId;
-    const task: BlockTask = { module: first ? wasmModule() : undefined, memory: first ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    const firstBlock = this.poolEngineId !== this.engineId;
+    const task: BlockTask = { module: firstBlock ? wasmModule() : undefined, memory: firstBlock ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, first: first.length > 0 ? firstAt : 0, times: learn ? timesAt : 0, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
     const own: BlockTask = { ...task, memory: engine.memory };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
@@ -967,6 +1033,8 @@ export class Executor {
     stats.aborts = c.aborts;
     stats.dependencyWaits = c.dependencies;
     stats.senderWaits = c.hints;
+    if (first.length > 0) stats.startedFirst = c.firsts;
+    if (times !== undefined) this.learnSlow(txs, times);
     const tDeps = performance.now();
     const deps: Record<number, number[]> = {};
     const scratchPtr = engine.staging;
@@ -991,6 +1059,69 @@ export class Executor {
     // Every result is in its record unless the block was finished on this thread (its logs are then reused);
     // either way the input region after the inputs is free until the next block (storage for the pool's roots).
     return bailed ? { free: { at: p, end: limit } } : { txTable, free: { at: p, end: limit } };
+  }
+
+  /**
+   * The start-first list of a parallel block: the caller's indices (checked by execute), then the transactions to
+   * contracts remembered as slow, slowest first, leaving out those that wait for an earlier transaction of
+   * their sender anyway (`hints`); at most MAX_START_FIRST.
+   */
+  private startFirstList(txs: ExecTx[], hints: Int32Array | undefined, given: number[] | undefined): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    for (const i of given ?? []) {
+      if (!seen.has(i) && out.length < MAX_START_FIRST) { seen.add(i); out.push(i); }
+    }
+    if (this.options.slowFirst === false || this.slowCounted === 0) return out;
+    const found: { i: number; ms: number }[] = [];
+    const per = new Map<number, number>();
+    for (let i = 0; i < txs.length; i++) {
+      const t = txs[i].tx;
+      if (t.to === null || t.gasLimit < TIMED_GAS || seen.has(i) || (hints !== undefined && hints[i] >= 0)) continue;
+      const key = addressKey(t.to);
+      const e = this.slow.get(key);
+      if (e === undefined || e.blocks < 2 || (per.get(key) ?? 0) >= 2 || !bytesEqual(e.address, t.to)) continue;
+      per.set(key, (per.get(key) ?? 0) + 1);
+      found.push({ i, ms: e.ms });
+    }
+    found.sort((a, b) => b.ms - a.ms || a.i - b.i);
+    for (const f of found) if (out.length < MAX_START_FIRST) out.push(f.i);
+    return out;
+  }
+
+  /** slowFirst: remembers the contracts of this block's slow executions (times: ms, 0 or -1 = not timed). */
+  private learnSlow(txs: ExecTx[], times: Float32Array): void {
+    const seen = new Map<number, { address: Uint8Array; ms: number }>();
+    for (let i = 0; i < txs.length; i++) {
+      const ms = times[i];
+      if (ms <= 0 || (ms < SLOW_TX_MS && this.slow.size === 0)) continue;
+      const to = txs[i].tx.to;
+      if (to === null) continue;
+      const key = addressKey(to);
+      const known = this.slow.get(key);
+      // (another address with the same key: the slow one takes the entry)
+      if (ms < SLOW_TX_MS && (known === undefined || !bytesEqual(known.address, to))) continue;
+      const s = seen.get(key);
+      if (s === undefined || (ms > s.ms && ms >= SLOW_TX_MS)) seen.set(key, { address: to, ms });
+    }
+    for (const [key, { address, ms }] of seen) {
+      const old = this.slow.get(key);
+      const same = old !== undefined && bytesEqual(old.address, address);
+      const v = Math.max(ms, same ? old.ms / 2 : 0);
+      if (old !== undefined) {
+        this.slow.delete(key); // (re-inserted last: the oldest entry is the first one forgotten)
+        if (old.blocks >= 2) this.slowCounted--;
+      }
+      if (v < SLOW_TX_MS) continue;
+      const blocks = (same ? old.blocks : 0) + (ms >= SLOW_TX_MS ? 1 : 0);
+      this.slow.set(key, { address: address.slice(), ms: v, blocks });
+      if (blocks >= 2) this.slowCounted++;
+      if (this.slow.size > MAX_SLOW_CONTRACTS) {
+        const [k0, e0] = this.slow.entries().next().value as [number, { blocks: number }];
+        this.slow.delete(k0);
+        if (e0.blocks >= 2) this.slowCounted--;
+      }
+    }
   }
 
   /** Releases the engine and stops the worker threads. */

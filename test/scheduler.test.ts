@@ -172,7 +172,7 @@ test('state machine: validation abort, dependency, resume, counters', () => {
   assert.is(s.finishValidation(2, false), null);
   assert.is(s.nextTask(), null);
   assert.ok(s.done());
-  assert.equal(s.counters(), { executions: 5, validations: 4, aborts: 1, dependencies: 1, hints: 0 });
+  assert.equal(s.counters(), { executions: 5, validations: 4, aborts: 1, dependencies: 1, hints: 0, firsts: 0 });
 });
 
 test('a hint dependency (known before running) suspends like a dependency but counts apart', () => {
@@ -186,7 +186,7 @@ test('a hint dependency (known before running) suspends like a dependency but co
   // 1 is known to depend on 0 (same sender) and 0 is still executing: 1 waits without running
   assert.ok(s.addDependency(1, 0, true));
   assert.equal(s.status(1), { status: 'aborting', incarnation: 0 });
-  assert.equal(s.counters(), { executions: 1, validations: 0, aborts: 0, dependencies: 0, hints: 1 });
+  assert.equal(s.counters(), { executions: 1, validations: 0, aborts: 0, dependencies: 0, hints: 1, firsts: 0 });
   // 0 finishes: 1 is ready with incarnation 1, and its first real execution counts
   assert.is(s.finishExecution(0, 0, true), null);
   assert.equal(s.status(1), { status: 'ready', incarnation: 1 });
@@ -277,7 +277,7 @@ test('single thread: same state as sequential, no aborts', () => {
  * finishValidation, or a nextTask). Every such interleaving is a legal schedule, and a failure replays
  * from its seed.
  */
-function runVirtual(shared: SimShared, threads: number, seed: number): LoopStats[] {
+function runVirtual(shared: SimShared, threads: number, seed: number, first?: Int32Array): LoopStats[] {
   const sim = new Sim(shared);
   const rand = rng(seed);
   const tasks: Task[] = new Array(threads).fill(null);
@@ -291,7 +291,8 @@ function runVirtual(shared: SimShared, threads: number, seed: number): LoopStats
     const s = all[t];
     const task = tasks[t];
     if (task === null) {
-      tasks[t] = s.nextTask();
+      // (with a start-first list, the odd virtual threads take from it first, as pool threads do)
+      tasks[t] = (first !== undefined && t % 2 === 1 ? s.nextFirst(first) : null) ?? s.nextTask();
       if (tasks[t] !== null) stats[t][tasks[t]!.kind === 'execute' ? 'executions' : 'validations']++;
     } else if (task.kind === 'execute') {
       const { txIdx, incarnation } = task.version;
@@ -327,6 +328,56 @@ test('virtual threads: random interleavings, same state as sequential', () => {
   assert.ok(conflicts > 0, 'the conflicting blocks did abort and suspend transactions');
 });
 
+test('virtual threads with a start-first list (late transactions first, some of them in conflict): same state as sequential', () => {
+  let conflicts = 0, firsts = 0;
+  for (const rate of RATES) {
+    for (let seed = 1; seed <= 6; seed++) {
+      const block = makeBlock(120, rate, seed * 17 + rate * 1000);
+      const shared = share(block);
+      const first = Int32Array.from([119, 118, 60 + seed, 119 - 10 * seed, 5]);
+      const threads = 2 + (seed % 5);
+      const stats = runVirtual(shared, threads, seed, first);
+      checkRun(`virtual ${threads} threads, start-first, rate ${rate}, seed ${seed}`, block, shared, stats, rate);
+      const c = new Scheduler(shared.schedSab, 0, block.n).counters();
+      conflicts += c.aborts + c.dependencies;
+      firsts += c.firsts;
+    }
+  }
+  assert.ok(conflicts > 0, 'transactions started before their predecessors were aborted or suspended');
+  assert.ok(firsts > 0, 'some execution tasks came from the list');
+});
+
+test('nextFirst: takes the list in order, skips a transaction already taken, then leaves the rest to nextTask', () => {
+  const sab = new SharedArrayBuffer(Scheduler.bytesFor(4));
+  Scheduler.init(sab, 0, 4);
+  const s = new Scheduler(sab, 0, 4);
+  const first = Int32Array.from([3, 0, 3, 1]);
+  const ex = (txIdx: number): Task => ({ kind: 'execute', version: { txIdx, incarnation: 0 } });
+  assert.equal(s.nextFirst(first), ex(3));
+  assert.equal(s.status(3), { status: 'executing', incarnation: 0 });
+  assert.equal(s.nextFirst(first), ex(0));
+  assert.equal(s.nextFirst(first), ex(1)); // the second 3 is not ready: passed over
+  assert.is(s.nextFirst(first), null);
+  assert.is(s.nextFirst(first), null);
+  // execution_idx passes 0 and 1 (taken already: no task; validation slots of unexecuted ones in between),
+  // and the only execution left to hand out is 2's
+  const handed: Task[] = [];
+  for (let k = 0; k < 8; k++) { const t = s.nextTask(); if (t !== null) handed.push(t); }
+  assert.equal(handed, [ex(2)]);
+  for (const i of [3, 0, 1, 2]) assert.is(s.finishExecution(i, 0, true), null);
+  // everything validates, and the block is done; 4 executions for 4 transactions
+  let task = s.nextTask();
+  let validations = 0;
+  while (!s.done()) {
+    if (task !== null) { assert.is(task.kind, 'validate'); validations++; task = s.finishValidation(task.version.txIdx, false); }
+    task = task ?? s.nextTask();
+  }
+  assert.is(validations, 4);
+  assert.equal(s.counters().executions, 4);
+  assert.is(s.counters().firsts, 3, 'three execution tasks came from the list');
+  assert.throws(() => s.nextFirst(Int32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 9])), RangeError);
+});
+
 test('virtual threads: init resets a scheduler for the next block', () => {
   const block = makeBlock(80, 0.5, 99);
   const shared = share(block);
@@ -357,7 +408,7 @@ function stopPool(): void {
 }
 
 /** Runs the block on `threads` workers; rejects on a worker error or after RUN_TIMEOUT_MS (a hang). */
-async function runWorkers(shared: SimShared, threads: number, chaosSeed = 0): Promise<LoopStats[]> {
+async function runWorkers(shared: SimShared, threads: number, chaosSeed = 0, first?: number[]): Promise<LoopStats[]> {
   const ws = workers(threads);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -375,7 +426,7 @@ async function runWorkers(shared: SimShared, threads: number, chaosSeed = 0): Pr
     };
     w.once('message', onMessage);
     w.once('error', onError);
-    const job: SimJob = { shared, threads, chaosSeed: chaosSeed === 0 ? 0 : chaosSeed * 31 + i, timeoutMs: RUN_TIMEOUT_MS };
+    const job: SimJob = { shared, threads, chaosSeed: chaosSeed === 0 ? 0 : chaosSeed * 31 + i, timeoutMs: RUN_TIMEOUT_MS, first };
     w.postMessage(job);
   }));
   try {
@@ -414,6 +465,23 @@ test('workers with chaos: random spins and naps inside every scheduler call', as
           const stats = await runWorkers(shared, threads, round);
           checkRun(`chaos ${threads} workers, rate ${rate}, seed ${round}`, block, shared, stats, rate);
         }
+      }
+    }
+  } finally {
+    stopPool();
+  }
+});
+
+test('workers with a start-first list and chaos: late transactions started first by every thread', async () => {
+  try {
+    let round = 0;
+    for (const threads of [2, 4]) {
+      for (const rate of [0, 0.5, 1]) {
+        round++;
+        const block = makeBlock(150, rate, 900 + round);
+        const shared = share(block, 5000);
+        const stats = await runWorkers(shared, threads, round, [149, 148, 100, 75, 3]);
+        checkRun(`start-first, chaos ${threads} workers, rate ${rate}`, block, shared, stats, rate);
       }
     }
   } finally {

@@ -21,6 +21,7 @@ export interface EngineExports {
   tableInit(td: number, base: number, cap: number, recSize: number, genOff: number): void;
   tableInitIndexed(td: number, base: number, cap: number, recSize: number, genOff: number, index: number): void;
   clearTable(td: number): void;
+  zeroBytes(ptr: number, len: number): void;
   codeHeapInit(desc: number, base: number, size: number): void;
   buildTables(dst: number): void;
   codeLookup(hash: number): number;

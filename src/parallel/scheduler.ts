@@ -64,7 +64,13 @@ const W_DECREASE_CNT = 3 * LINE;
 // it missed began after its line was read, so it claimed an index below n after check_done saw both indices
 // at n or above; the first decrease that made that possible came from a task active at that reading, which
 // either was still active when its line was read (seen) or ended before, having counted its decrease (the
-// decrease_cnt check fails). Line 4 is unused.
+// decrease_cnt check fails).
+// first_idx: the next entry of the block's start-first list to claim (nextFirst; fetch-and-add, may overshoot
+// the list). Claiming an entry only elects a thread to try to incarnate that transaction: the status CAS
+// decides, exactly as when execution_idx reaches it (the transaction is then no longer READY and
+// tryIncarnate passes it by), so the list never creates work that check_done cannot see. firsts (+1): the
+// execution tasks nextFirst handed out (a statistic, see below).
+const W_FIRST = 4 * LINE, W_FIRSTS = 4 * LINE + 1;
 // done_marker: 0, then 1 once check_done proved that no task exists or can appear; never reset but by init.
 // EPOCH: bumped (and waiters notified) whenever work may have appeared (a decrease) or the block is done;
 // idle waits on it. WAITERS: threads inside Atomics.wait in idle (notify only when non-zero).
@@ -142,12 +148,13 @@ export class Scheduler {
    * Lays out (and resets, by the coordinator before a block) the scheduler over
    * sab[byteOffset, byteOffset + bytesFor(n)). byteOffset must be a multiple of 4 (64 avoids false sharing
    * with neighbours). No thread may use a scheduler on this region while init runs; hand the region to
-   * the workers afterwards (postMessage or an Atomics store/load both order it).
+   * the workers afterwards (postMessage or an Atomics store/load both order it). `zeroed`: the caller has
+   * already zeroed the region (a bulk fill in the engine is ~30x faster than fill on a shared buffer).
    */
-  static init(sab: SharedArrayBuffer, byteOffset: number, n: number): void {
+  static init(sab: SharedArrayBuffer, byteOffset: number, n: number, zeroed = false): void {
     const w = view(sab, byteOffset, n);
     // All zero = every transaction READY_TO_EXECUTE(0), empty lists, both indices 0, not done.
-    w.fill(0);
+    if (!zeroed) w.fill(0);
     Atomics.store(w, W_N, n);
     Atomics.store(w, W_MAGIC, MAGIC);
   }
@@ -176,6 +183,30 @@ export class Scheduler {
     } else {
       const v = this.nextVersionToExecute();
       if (v !== null) return { kind: 'execute', version: v };
+    }
+    return null;
+  }
+
+  /**
+   * The next transaction of the block's start-first list (`first`: transaction indices, each at most once,
+   * the same list in every thread) that is still READY to execute, as an execution task; null when the list
+   * is used up. A scheduling choice only: a transaction started before its predecessors is validated like
+   * any other (and re-executed if it read a value they then wrote). Pool threads call it before nextTask.
+   */
+  nextFirst(first: Int32Array): Task {
+    this.chaos?.();
+    const w = this.w;
+    while (Atomics.load(w, W_FIRST) < first.length) {
+      const k = Atomics.add(w, W_FIRST, 1);
+      if (k >= first.length) break;
+      this.checkIdx(first[k]);
+      // counted before the claim, as in nextVersionToExecute (tryIncarnate ends the task when it fails)
+      Atomics.add(w, this.cw + C_ACTIVE, 1);
+      const v = this.tryIncarnate(first[k]);
+      if (v !== null) {
+        Atomics.add(w, W_FIRSTS, 1);
+        return { kind: 'execute', version: v };
+      }
     }
     return null;
   }
@@ -373,10 +404,10 @@ export class Scheduler {
   /**
    * Counters kept in the shared words (block totals over all threads, final once done() is true):
    * executions (incarnations started), validations (validation tasks handed out), aborts (won validation
-   * aborts), dependencies (successful addDependency), hints (successful addDependency with hint = true).
-   * executions = n + aborts + dependencies at the end.
+   * aborts), dependencies (successful addDependency), hints (successful addDependency with hint = true),
+   * firsts (execution tasks handed out by nextFirst). executions = n + aborts + dependencies at the end.
    */
-  counters(): { executions: number; validations: number; aborts: number; dependencies: number; hints: number } {
+  counters(): { executions: number; validations: number; aborts: number; dependencies: number; hints: number; firsts: number } {
     this.chaos?.();
     const w = this.w;
     return {
@@ -385,6 +416,7 @@ export class Scheduler {
       aborts: Atomics.load(w, W_ABORTS),
       dependencies: Atomics.load(w, W_DEPENDENCIES),
       hints: Atomics.load(w, W_HINTS),
+      firsts: Atomics.load(w, W_FIRSTS),
     };
   }
 

@@ -45,6 +45,18 @@ export interface BlockTask {
    * grows during a block, to n; the inputs of transactions below it do not change until the block ends.
    */
   writtenWord: number;
+  /**
+   * Byte offset of the start-first list (0: none): Int32 count, then that many transaction indices that the
+   * pool threads take before anything else (Scheduler.nextFirst): transactions expected to run long, which
+   * would otherwise start late in index order and end the block alone.
+   */
+  first?: number;
+  /**
+   * Byte offset of a Float32 per transaction (0: none): 0 = not timed; otherwise the worker that executes the
+   * transaction writes the longest incarnation's milliseconds there (the coordinator marks the transactions
+   * worth timing with -1: a clock read costs ~40 ns, too much for the cheap ones).
+   */
+  times?: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
@@ -140,12 +152,13 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //             transactions, C_TX_TABLE; see finalize.ts; C_EXIT 1 or 2: debug failures), the others only report;
 //             CMD_STORAGE: the thread of slot 0 computes C_N storage roots (postStorageRoots; C_EXIT as above),
 //             the others report.
-//   C_N .. C_WRITTEN   the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value).
+//   C_N .. C_TIMES     the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value, 0 for
+//             an absent list).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
 //     +4 microseconds in the loop; for CMD_RECEIPTS, +5 1 when +6..+13 hold the root (32 bytes), else 0;
 //     for CMD_STORAGE, +14 1 when the roots were written, else 0.
-const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13;
+const C_SEQ = 0, C_CMD = 1, C_N = 2, C_TX_TABLE = 3, C_TXIO = 4, C_SCHED = 5, C_HINTS = 6, C_HALT = 7, C_CHAOS = 8, C_TRAP = 9, C_EXIT = 10, C_BAIL_MIN = 11, C_BAIL_PPM = 12, C_WRITTEN = 13, C_FIRST = 14, C_TIMES = 15;
 const CMD_BLOCK = 1, CMD_STOP = 2, CMD_RECEIPTS = 3, CMD_STORAGE = 4;
 const R_ROOT_SET = 5, R_ROOT = 6, R_STORAGE_DONE = 14;
 /** A pool thread spins this long for the next block before it sleeps (blocks often follow one another). */
@@ -169,7 +182,7 @@ export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: nu
   w[C_N] = t.n; w[C_TX_TABLE] = t.txTable; w[C_TXIO] = t.txio; w[C_SCHED] = t.sched; w[C_HINTS] = t.hints; w[C_HALT] = t.haltWord;
   w[C_CHAOS] = t.chaos ? 1 : 0; w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
   w[C_BAIL_MIN] = t.bail ? t.bail.minExecutions : 0; w[C_BAIL_PPM] = t.bail ? Math.round(t.bail.ratio * 1e6) : 0;
-  w[C_WRITTEN] = t.writtenWord;
+  w[C_WRITTEN] = t.writtenWord; w[C_FIRST] = t.first ?? 0; w[C_TIMES] = t.times ?? 0;
   Atomics.store(w, C_CMD, CMD_BLOCK);
   Atomics.store(w, C_SEQ, seq); // publishes the words above
   Atomics.notify(w, C_SEQ);
@@ -284,7 +297,7 @@ function serve(t: ServeTask): { blocks: number } {
     const bailMin = w[C_BAIL_MIN];
     const task: BlockTask = {
       memory, layout: t.layout, engineId: t.engineId, n: w[C_N], txTable: w[C_TX_TABLE], txio: w[C_TXIO], sched: w[C_SCHED], hints: w[C_HINTS],
-      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
+      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], first: w[C_FIRST], times: w[C_TIMES], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
       bail: bailMin > 0 ? { minExecutions: bailMin, ratio: w[C_BAIL_PPM] / 1e6 } : undefined,
     };
     attachWorker(fns, index, task);
@@ -352,11 +365,15 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
   const table = new Uint32Array(buf, t.txTable, t.n * 2);
   const hints = t.hints !== 0 ? new Int32Array(buf, t.hints, t.n) : undefined;
   const written = t.writtenWord >> 2;
+  // the start-first list is for the pool threads: the coordinator commits in order and writes the inputs
+  let first = t.first && canBlock ? new Int32Array(buf, t.first + 4, new Int32Array(buf, t.first, 1)[0]) : undefined;
+  const times = t.times ? new Float32Array(buf, t.times, t.n) : undefined;
   let task: Task = null;
   let executions = 0, validations = 0, fatal = 0, misses = 0;
   while (!sched.done()) {
     if (Atomics.load(words, halt) !== 0) break;
     if (between !== undefined) between();
+    if (task === null && first !== undefined && (task = sched.nextFirst(first)) === null) first = undefined;
     if (task === null) task = sched.nextTask();
     if (task === null) {
       if (!canBlock && ++misses > COORDINATOR_POLLS) break;
@@ -376,7 +393,10 @@ export function workerLoop(fns: EngineExports, index: number, t: BlockTask, canB
       executions++;
       if (txIdx === t.trapTx) fns.debugTrap();
       if (t.exitTx !== undefined && txIdx >= t.exitTx && canBlock) process.exit(1); // in a worker thread: ends the thread, not the process
+      const timed = times !== undefined && times[txIdx] !== 0;
+      const tx0 = timed ? performance.now() : 0;
       const st = fns.executeIncarnation(txIdx, incarnation, table[txIdx * 2], table[txIdx * 2 + 1]);
+      if (timed) { const ms = performance.now() - tx0; if (ms > times[txIdx]) times[txIdx] = ms; }
       if (st === ST_BLOCKED) {
         // Wait for the writer of the ESTIMATE; if it already finished, run again at once.
         task = sched.addDependency(txIdx, fns.blockingTx()) ? null : task;

@@ -55,6 +55,8 @@ export interface SimJob {
   /** 0: no chaos hook; otherwise the seed of its random spins. */
   chaosSeed: number;
   timeoutMs: number;
+  /** A start-first list (Scheduler.nextFirst), taken before nextTask while it lasts. */
+  first?: number[];
 }
 
 /** The value a transaction writes to its own location. */
@@ -218,7 +220,7 @@ function spin(iterations: number): void {
 }
 
 /** The paper's worker loop (Algorithm 1 `run`) over one scheduler; throws after `timeoutMs`. */
-export function runLoop(s: Scheduler, sim: Sim, canBlock: boolean, timeoutMs: number): LoopStats {
+export function runLoop(s: Scheduler, sim: Sim, canBlock: boolean, timeoutMs: number, first?: Int32Array): LoopStats {
   const stats: LoopStats = { executions: 0, validations: 0, idles: 0 };
   const deadline = Date.now() + timeoutMs;
   let task: Task = null;
@@ -235,6 +237,7 @@ export function runLoop(s: Scheduler, sim: Sim, canBlock: boolean, timeoutMs: nu
       if (aborted) sim.convertWritesToEstimates(txIdx);
       task = s.finishValidation(txIdx, aborted);
     }
+    if (task === null && first !== undefined && (task = s.nextFirst(first)) === null) first = undefined;
     if (task === null) {
       task = s.nextTask();
       if (task === null) {
@@ -285,7 +288,7 @@ if (!isMainThread && parentPort !== null) {
       const s = new Scheduler(job.shared.schedSab, 0, job.shared.n, Atomics.add(ctl, 0, 1));
       while (Atomics.load(ctl, 0) < job.threads) Atomics.wait(ctl, 0, Atomics.load(ctl, 0), 1);
       Atomics.notify(ctl, 0);
-      const stats = runLoop(s, new Sim(job.shared), true, job.timeoutMs);
+      const stats = runLoop(s, new Sim(job.shared), true, job.timeoutMs, job.first ? Int32Array.from(job.first) : undefined);
       port.postMessage({ ok: true, stats });
     } catch (e) {
       port.postMessage({ ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) });
