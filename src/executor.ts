@@ -1080,8 +1080,9 @@ export class Executor {
       if (t.to === null || t.gasLimit < TIMED_GAS || seen.has(i) || (hints !== undefined && hints[i] >= 0)) continue;
       const key = addressKey(t.to);
       const e = this.slow.get(key);
-      if (e === undefined || e.blocks < 2 || (per.get(key) ?? 0) >= 2 || !bytesEqual(e.address, t.to)) continue;
-      per.set(key, (per.get(key) ?? 0) + 1);
+      const taken = per.get(key) ?? 0;
+      if (e === undefined || e.blocks < 2 || taken >= 2 || !bytesEqual(e.address, t.to)) continue;
+      per.set(key, taken + 1);
       found.push({ i, ms: e.ms });
     }
     found.sort((a, b) => b.ms - a.ms || a.i - b.i);
