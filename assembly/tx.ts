@@ -22,7 +22,7 @@ import { blockedOn, parallelMode, lazyFee, clearBlockedSequential } from './mv/t
 import { A_NONCE, A_BALANCE, A_CODE, A_ADDR, A_FLAGS, AF_EXISTS, AF_HAS_STORAGE, C_LEN } from './state/records';
 import {
   txBegin, account, warmAccount, storage, warmSlot, addBalance, subBalance, setNonce, touch, journalMark,
-  revertTo, txCommit, refund, fatal, logBase, logBytes, logCount, balanceOf,
+  revertTo, txCommit, refund, fatal, logBase, logBytes, logCount, balanceOf, destructedInTx,
 } from './state/txcache';
 import {
   F_KIND, F_GAS, F_MEM, F_INPUT, F_INPUT_LEN, F_ACCT, F_ADDRESS, F_CALLER, F_VALUE, F_JMARK,
@@ -303,7 +303,12 @@ export function executeTx(t: usize, res: usize): i32 {
   const feeIsZero = u.isZero(tmp);
   // Parallel mode keeps a non-zero fee for the lazy beneficiary (added at coinbase-balance reads and at the
   // block's end) instead of writing the coinbase's balance from every transaction.
-  if (parallelMode) memory.copy(lazyFee, tmp, 32);
+  // A coinbase that self-destructs in the transaction is deleted after its fee was paid (execution-specs: the
+  // fee is credited, then accounts_to_delete are destroyed), so that fee is lost: it owes nothing lazily.
+  if (parallelMode) {
+    if (destructedInTx(env + ENV_COINBASE)) memory.fill(lazyFee, 0, 32);
+    else memory.copy(lazyFee, tmp, 32);
+  }
   if ((!feeIsZero && !parallelMode) || (feeIsZero && fork < SPURIOUS)) addBalance(account(env + ENV_COINBASE), tmp);
   else if (feeIsZero) touch(account(env + ENV_COINBASE)); // a zero fee still touches the coinbase (EIP-161 clears it if empty)
   if (!txCommit(fork >= SPURIOUS)) return finish(res, ST_FATAL_TABLE, 0, 0, 0, 0);

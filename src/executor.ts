@@ -474,9 +474,10 @@ export class Executor {
     let state = input.state;
     let blockHashes = input.blockHashes;
     let fetched: FetchStats | undefined;
+    let hasStorage: ReadonlySet<string> | undefined; // (a fetched state lists only the slots the block read)
     if (input.provider) {
       if (state) throw new BlockError('BAD_INPUT', 'give either state or provider, not both');
-      ({ state, blockHashes, stats: fetched } = await this.discover(input.provider, block, fork, chain, txs, blockHashes));
+      ({ state, blockHashes, stats: fetched, hasStorage } = await this.discover(input.provider, block, fork, chain, txs, blockHashes));
       if (input.fullState) notes.push('the state came from a provider (partial): no state root');
     }
     if (!state) throw new BlockError('BAD_INPUT', 'no pre-state: give state or provider');
@@ -484,7 +485,7 @@ export class Executor {
 
     const limits = txs.reduce((g, t) => g + t.tx.gasLimit, 0n); // the sum of the gas limits
     const engine = this.engineFor(state, txs.length, limits);
-    engine.loadState(state);
+    engine.loadState(state, hasStorage);
     engine.beginBlock(envFor(block, fork, chain, blockHashes));
     // EIP-4788: the parent beacon block root into the beacon-roots contract, before the transactions. Its
     // writes are moved into the base state, so that both modes read them like pre-state.
@@ -692,7 +693,7 @@ export class Executor {
    * fetched together, then one sequential pass in the engine's strict mode that fetches each key a
    * transaction still misses and runs that transaction again. Returns the state fetched, as a prestateTracer-like WorldState.
    */
-  private async discover(provider: StateProvider, block: Block, fork: Fork, chain: ChainConfig, txs: ExecTx[], hashes?: Map<bigint, Uint8Array>): Promise<{ state: WorldState; blockHashes: Map<bigint, Uint8Array>; stats: FetchStats }> {
+  private async discover(provider: StateProvider, block: Block, fork: Fork, chain: ChainConfig, txs: ExecTx[], hashes?: Map<bigint, Uint8Array>): Promise<{ state: WorldState; blockHashes: Map<bigint, Uint8Array>; stats: FetchStats; hasStorage: ReadonlySet<string> }> {
     const t0 = performance.now();
     const f = new StateFetcher(provider);
     const h = block.header;
@@ -784,7 +785,9 @@ export class Executor {
     }
     // the accounts the block's end credits (rewards, withdrawals) were prefetched above
     f.stats.ms = performance.now() - t0;
-    return { state: f.worldState(), blockHashes, stats: f.stats };
+    // (with the accounts known to have storage: the state lists only the slots read, and a creation over an
+    // account with storage must collide in the real run too, EIP-7610)
+    return { state: f.worldState(), blockHashes, stats: f.stats, hasStorage: f.hasStorage };
   }
 
   /**

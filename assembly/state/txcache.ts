@@ -193,6 +193,15 @@ export function warmAccount(r: usize): bool {
   return false;
 }
 
+/**
+ * Whether the transaction's record of `addr` (if it has one) is to be deleted for a SELFDESTRUCT at its end
+ * (txCommit). Never creates the record.
+ */
+export function destructedInTx(addr: usize): bool {
+  const r = acctFind(acctTD, addr, false);
+  return r != 0 && (load<u32>(r + A_FLAGS) & AF_DESTRUCTED) != 0;
+}
+
 export function touch(r: usize): void {
   const f = load<u32>(r + A_FLAGS);
   if ((f & AF_TOUCHED) == 0) setFlags(r, f | AF_TOUCHED);

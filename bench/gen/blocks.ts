@@ -170,6 +170,7 @@ const OP: Record<string, number> = {
   SELFBALANCE: 0x47, BASEFEE: 0x48, POP: 0x50, MLOAD: 0x51, MSTORE: 0x52, SLOAD: 0x54, SSTORE: 0x55, JUMP: 0x56,
   JUMPI: 0x57, GAS: 0x5a, JUMPDEST: 0x5b, PUSH0: 0x5f, LOG0: 0xa0, LOG1: 0xa1, CREATE: 0xf0, CALL: 0xf1,
   RETURN: 0xf3, CREATE2: 0xf5, STATICCALL: 0xfa, REVERT: 0xfd, INVALID: 0xfe, SELFDESTRUCT: 0xff,
+  MOD: 0x06, XOR: 0x18, EXTCODECOPY: 0x3c, TLOAD: 0x5c, TSTORE: 0x5d, LOG2: 0xa2, CALLCODE: 0xf2, DELEGATECALL: 0xf4,
 };
 for (let i = 1; i <= 16; i++) { OP[`DUP${i}`] = 0x7f + i; OP[`SWAP${i}`] = 0x8f + i; }
 
@@ -212,7 +213,7 @@ export function asm(src: string): Uint8Array {
 }
 
 /** Init code that runs `prologue` and then returns `runtime` (appended after the init code). */
-function initCode(prologue: string, runtime: Uint8Array): Uint8Array {
+export function initCode(prologue: string, runtime: Uint8Array): Uint8Array {
   // `prologue` then CODECOPY(0, offset, len) RETURN(0, len); the offset is the init code's own length.
   const build = (off: number) => asm(`${prologue} ${runtime.length} DUP1 ${off} 0 CODECOPY 0 RETURN`);
   let n = build(0xffff).length;
@@ -608,13 +609,62 @@ export function mixedConflicts(n: number, share: number, opts: { chains?: number
  *   hashes in between;
  * - `selfdestruct-beneficiary` (Cancun) and `selfdestruct-beneficiary-shanghai`: pre-existing contracts
  *   SELFDESTRUCT to a fresh beneficiary that later transactions spend from, probe, pay, and that sends value to
- *   the destructed contract.
+ *   the destructed contract;
+ * - `coinbase-selfdestruct` (Cancun) and `coinbase-selfdestruct-shanghai`: the coinbase is deleted by a
+ *   SELFDESTRUCT between tip payments and probes of its balance (coinbaseSelfdestruct).
  */
 export function specialCases(): GeneratedBlock[] {
   return [
     nonceChain(), hotRecipient(), coinbaseBalance(), create2Redeploy(Fork.Cancun), create2Redeploy(Fork.Shanghai),
     selfdestructBeneficiary(Fork.Cancun), selfdestructBeneficiary(Fork.Shanghai),
+    coinbaseSelfdestruct(Fork.Cancun), coinbaseSelfdestruct(Fork.Shanghai),
   ];
+}
+
+/** CREATE2 child init code that self-destructs to its creator in the constructor. */
+const SUICIDE_INIT = asm('CALLER SELFDESTRUCT');
+
+/**
+ * The coinbase is deleted by a SELFDESTRUCT in the middle of a block with tips, so that the fee of the
+ * transaction that deletes it is lost (execution-specs credit the fee, then destroy the account), while the fees
+ * before it went with the deletion (Shanghai) or to the beneficiary, and the fees after it re-create the account.
+ * Shanghai: the coinbase is a pre-existing contract that self-destructs when called. Cancun (EIP-6780): the
+ * coinbase is the address where a factory CREATE2s a child that self-destructs in its constructor, over the
+ * balance of the fees paid to it so far. Found by the differential fuzzer (bench/gen/fuzz.ts, seed 84): the
+ * parallel executor kept the deleting transaction's lazy fee.
+ */
+function coinbaseSelfdestruct(fork: Fork): GeneratedBlock {
+  const shanghai = fork < Fork.Cancun;
+  const rng = new Rng(`special/coinbase-selfdestruct/${shanghai}`);
+  const addrs = new Addresses(rng);
+  const baseFee = 7n * GWEI;
+  const factory = addrs.next(), probe = addrs.next(), beneficiary = addrs.next();
+  const salt = 0xc0den;
+  const coinbase = shanghai ? addrs.next() : create2Address(factory, salt, SUICIDE_INIT);
+  const state: WorldState = new Map();
+  if (shanghai) state.set(toHex(coinbase), account(ETHER, 1n, SELFDESTRUCT_CODE));
+  state.set(toHex(factory), account(0n, 1n, FACTORY_CODE));
+  state.set(toHex(probe), account(0n, 1n, COINBASE_PROBE_CODE));
+  const sender = (): Uint8Array => { const s = addrs.next(); state.set(toHex(s), account(ETHER)); return s; };
+  const txs: BlockTx[] = [];
+  let slot = 0n;
+  const probeTx = () => txs.push(legacy({ from: sender(), nonce: 0n, to: probe, data: be(slot += 2n), gasLimit: 100_000n, gasPrice: baseFee + 2n * GWEI }));
+  const pay = (i: number) => txs.push(legacy({ from: sender(), nonce: 0n, to: addrs.next(), value: 1n, gasLimit: 21_000n, gasPrice: baseFee + BigInt(1 + i) * GWEI }));
+  const destroy = () => txs.push(shanghai
+    ? legacy({ from: sender(), nonce: 0n, to: coinbase, data: be(addrWord(beneficiary)), gasLimit: 100_000n, gasPrice: baseFee + 3n * GWEI })
+    : legacy({ from: sender(), nonce: 0n, to: factory, data: concat(be(0n), be(salt), be(0n), SUICIDE_INIT), gasLimit: 200_000n, gasPrice: baseFee + 3n * GWEI }));
+  for (let i = 0; i < 3; i++) pay(i);
+  probeTx();
+  destroy();
+  probeTx();
+  for (let i = 3; i < 6; i++) pay(i);
+  probeTx();
+  destroy(); // Shanghai: a call to an account without code; Cancun: created and destroyed once more
+  for (let i = 6; i < 8; i++) pay(i);
+  probeTx();
+  return makeBlock(`coinbase-selfdestruct${shanghai ? '-shanghai' : ''}`,
+    `${shanghai ? 'Shanghai: the coinbase contract SELFDESTRUCTs' : 'Cancun: a contract is CREATE2d at the coinbase address (over its fees) and SELFDESTRUCTs in its constructor'} between tip payments and probes of BALANCE(COINBASE); the deleting transaction's fee is lost`,
+    state, txs, { fork, baseFee, coinbase });
 }
 
 function nonceChain(): GeneratedBlock {

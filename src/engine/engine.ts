@@ -234,6 +234,7 @@ function readWord(dv: DataView, p: number): bigint {
 }
 
 const NO_LOAD_OPTS: { partial?: boolean; hasStorage?: boolean } = Object.freeze({});
+const HAS_STORAGE_OPTS: { partial?: boolean; hasStorage?: boolean } = Object.freeze({ hasStorage: true });
 
 /** The sequential engine over one shared memory. */
 export class Engine {
@@ -342,8 +343,12 @@ export class Engine {
   /** A Uint8Array over the whole memory. */
   u8(): Uint8Array { return this.viewU8; }
 
-  /** Replaces the base state with `state` (and empties the block overlay). */
-  loadState(state: WorldState): void {
+  /**
+   * Replaces the base state with `state` (and empties the block overlay). `hasStorage`: accounts (lowercase hex)
+   * that have storage although `state` lists none or only some of their slots (a state fetched from a provider:
+   * a creation over such an account collides, EIP-7610).
+   */
+  loadState(state: WorldState, hasStorage?: ReadonlySet<string>): void {
     const { fns, abi } = this;
     const desc = this.desc;
     fns.clearTable(desc + abi.WD_BASE_ACCT);
@@ -373,7 +378,7 @@ export class Engine {
       fns.clearTable(td);
       fns.codeHeapInit(desc, this.codeHeapBase, this.opts.codeHeapBytes);
     }
-    for (const [addrHex, acct] of state) this.loadAccount(addrHex, acct);
+    for (const [addrHex, acct] of state) this.loadAccount(addrHex, acct, hasStorage?.has(addrHex) ? HAS_STORAGE_OPTS : NO_LOAD_OPTS);
   }
 
   /**
