@@ -40,16 +40,20 @@ export interface EthereumjsRun {
   logsBloom: Uint8Array;
   /** Receipt status per transaction (1 success, 0 failure); null before Byzantium, whose receipts carry a state root instead. */
   statuses: (number | null)[];
+  /** Gas used per transaction. */
+  gas: bigint[];
   /** Set when ethereumjs rejected a transaction (the run stops there). */
   error?: string;
+  /** The state root after the transactions (only with `run({ stateRoot: true })`: not part of the timed run). */
+  stateRoot?: Uint8Array;
 }
 
 /** A block loaded into ethereumjs, ready to run again and again. */
 export interface EthereumjsBlock {
   /** Time to build the state manager, load the pre-state and compute its root (not part of a run). */
   loadMs: number;
-  /** Runs every transaction of the block from the pre-state. */
-  run(): Promise<EthereumjsRun>;
+  /** Runs every transaction of the block from the pre-state (`stateRoot`: then compute the state root). */
+  run(opts?: { stateRoot?: boolean }): Promise<EthereumjsRun>;
 }
 
 let kzg: unknown;
@@ -144,10 +148,11 @@ export async function prepareEthereumjs(input: EthereumjsInput, opts: { caches?:
   const txs = txsOf(input.block, common);
   const loadMs = performance.now() - t0;
 
-  async function run(): Promise<EthereumjsRun> {
+  async function run(opts: { stateRoot?: boolean } = {}): Promise<EthereumjsRun> {
     await sm.setStateRoot(root);
     const bloom = new Uint8Array(256);
     const statuses: (number | null)[] = [];
+    const gas: bigint[] = [];
     let gasUsed = 0n;
     let error: string | undefined;
     const t = performance.now();
@@ -160,12 +165,13 @@ export async function prepareEthereumjs(input: EthereumjsInput, opts: { caches?:
         break;
       }
       gasUsed += r.totalGasSpent;
+      gas.push(r.totalGasSpent);
       statuses.push(r.receipt.status ?? null); // (a Frontier creation that cannot pay for its code has an exceptionError but succeeds)
       const bv: Uint8Array = r.bloom.bitvector;
       for (let j = 0; j < 256; j++) bloom[j] |= bv[j];
     }
     const ms = performance.now() - t;
-    return { ms, gasUsed, logsBloom: bloom, statuses, error };
+    return { ms, gasUsed, logsBloom: bloom, statuses, gas, error, stateRoot: opts.stateRoot ? await sm.getStateRoot() : undefined };
   }
   return { loadMs, run };
 }

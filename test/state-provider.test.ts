@@ -64,7 +64,7 @@ test('generated blocks: ERC-20 transfers, a dependent chain, CREATE2/SELFDESTRUC
 });
 
 test('EIP-7610 on a provider: a CREATE2 over an account with storage that the block never reads collides, as on the full pre-state', async () => {
-  // (found by the differential fuzzer, seed 8: the fetched state listed no slot of the account, and the real run
+  // (found by the differential fuzzer, version 1, seed 8: the fetched state listed no slot of the account, and the real run
   // took it to have no storage)
   const rng = new Rng('provider/eip-7610');
   const addrs = new Addresses(rng);

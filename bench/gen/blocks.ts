@@ -176,10 +176,12 @@ for (let i = 1; i <= 16; i++) { OP[`DUP${i}`] = 0x7f + i; OP[`SWAP${i}`] = 0x8f 
 
 /**
  * A tiny EVM assembler. Tokens separated by white space, `//` comments to end of line:
- * an opcode name; a number (decimal or 0x hex) = the shortest PUSH of it (PUSH0 for zero: Shanghai and later);
- * `name:` a JUMPDEST label; `@name` pushes the label's offset (always PUSH2, so pass 1 fixes every offset).
+ * an opcode name; a number (decimal or 0x hex) = the shortest PUSH of it (PUSH0 for zero: Shanghai and later;
+ * PUSH1 0 with `push0: false`, for earlier forks); `name:` a JUMPDEST label; `@name` pushes the label's offset
+ * (always PUSH2, so pass 1 fixes every offset).
  */
-export function asm(src: string): Uint8Array {
+export function asm(src: string, opts: { push0?: boolean } = {}): Uint8Array {
+  const push0 = opts.push0 !== false;
   const toks = src.replace(/\/\/[^\n]*/g, ' ').split(/\s+/).filter((t) => t !== '');
   const emit = (labels: Map<string, number> | null): { code: number[]; defs: Map<string, number> } => {
     const code: number[] = [];
@@ -197,6 +199,7 @@ export function asm(src: string): Uint8Array {
         const bytes: number[] = [];
         while (v > 0n) { bytes.unshift(Number(v & 0xffn)); v >>= 8n; }
         if (bytes.length > 32) throw new Error(`asm: ${t} exceeds 32 bytes`);
+        if (bytes.length === 0 && !push0) bytes.push(0);
         code.push(0x5f + bytes.length, ...bytes);
         continue;
       }
@@ -213,9 +216,9 @@ export function asm(src: string): Uint8Array {
 }
 
 /** Init code that runs `prologue` and then returns `runtime` (appended after the init code). */
-export function initCode(prologue: string, runtime: Uint8Array): Uint8Array {
+export function initCode(prologue: string, runtime: Uint8Array, opts: { push0?: boolean } = {}): Uint8Array {
   // `prologue` then CODECOPY(0, offset, len) RETURN(0, len); the offset is the init code's own length.
-  const build = (off: number) => asm(`${prologue} ${runtime.length} DUP1 ${off} 0 CODECOPY 0 RETURN`);
+  const build = (off: number) => asm(`${prologue} ${runtime.length} DUP1 ${off} 0 CODECOPY 0 RETURN`, opts);
   let n = build(0xffff).length;
   for (let i = 0; i < 3; i++) { const m = build(n).length; if (m === n) break; n = m; }
   const head = build(n);
@@ -630,7 +633,7 @@ const SUICIDE_INIT = asm('CALLER SELFDESTRUCT');
  * before it went with the deletion (Shanghai) or to the beneficiary, and the fees after it re-create the account.
  * Shanghai: the coinbase is a pre-existing contract that self-destructs when called. Cancun (EIP-6780): the
  * coinbase is the address where a factory CREATE2s a child that self-destructs in its constructor, over the
- * balance of the fees paid to it so far. Found by the differential fuzzer (bench/gen/fuzz.ts, seed 84): the
+ * balance of the fees paid to it so far. Found by the differential fuzzer (bench/gen/fuzz.ts, version 1, seed 84): the
  * parallel executor kept the deleting transaction's lazy fee.
  */
 function coinbaseSelfdestruct(fork: Fork): GeneratedBlock {

@@ -1,13 +1,15 @@
 // Differential check of one random block (bench/gen/fuzz.ts): the sequential executor is the oracle, and every
 // parallel executor must give the same outcome, the same result byte for byte (resultFingerprint: receipts, logs,
 // gas, bloom, receipts root, diff, state root) or the same BlockError (code and transaction) for an invalid block;
-// optionally also over a StateProvider (the state fetched as the block needs it).
+// optionally also over a StateProvider (the state fetched as the block needs it), and the sequential result against
+// @ethereumjs/vm (a second implementation: sequential must equal the specification, not only parallel equal sequential).
 // Used by test/fuzz.test.ts and scripts/fuzz.mjs.
 import { BlockError, type BlockResult, type Executor } from '../../src/executor.js';
 import { resultFingerprint } from '../../src/runners/mainnet.js';
 import { bytesToHex } from '../../src/hex.js';
 import { fuzzBlock, type FuzzBlock } from '../../bench/gen/fuzz.js';
 import { worldStateProvider, type StateProvider } from '../../src/provider.js';
+import { prepareEthereumjs } from '../../bench/ethereumjs-block.js';
 
 /** What one executor made of a block. */
 export type Outcome =
@@ -61,6 +63,29 @@ export function comparableOverProvider(r: BlockResult, want: BlockResult): Block
   return { ...r, stateRoot: undefined, diff: r.diff.map((d) => (wiped.has(d.address) ? { ...d, storage: d.storage.filter((x) => x.after !== 0n) } : d)) };
 }
 
+/**
+ * The sequential executor against @ethereumjs/vm (bench/ethereumjs-block.ts) on the same block: per-transaction
+ * gas and status, the logs bloom and the state root after the block (the random blocks have no rewards or
+ * withdrawals, which that harness does not apply), or both rejecting the block. Returns the differences, or
+ * `skipped` when the block breaks a block-level rule that runTx does not check (the blob gas limit).
+ */
+export async function versusEthereumjs(block: FuzzBlock, want: Outcome): Promise<{ problems: string[]; skipped?: string }> {
+  const ej = await prepareEthereumjs({ block: block.block, state: block.state, fork: block.fork, chainId: 1n });
+  const x = await ej.run({ stateRoot: true });
+  if (want.kind === 'error' && want.code === 'TOO_MANY_BLOBS') return { problems: [], skipped: 'the block carries too many blobs (ethereumjs runTx does not check the block\'s blob gas)' };
+  if (want.kind === 'error' || x.error) {
+    return { problems: want.kind === 'error' && x.error ? [] : [`parevm: ${want.kind === 'error' ? `${want.code} at transaction ${want.txIndex}` : 'a result'}; ethereumjs: ${x.error ?? 'a result'}`] };
+  }
+  const r = want.result;
+  const problems: string[] = [];
+  const i = r.receipts.findIndex((q, k) => q.gasUsed !== x.gas[k] || q.status !== x.statuses[k]);
+  if (i >= 0) problems.push(`transaction ${i}: gas ${r.receipts[i].gasUsed} / ${x.gas[i]}, status ${r.receipts[i].status} / ${x.statuses[i]} (parevm / ethereumjs)`);
+  if (r.receipts.length !== x.gas.length) problems.push(`${r.receipts.length} / ${x.gas.length} transactions`);
+  if (bytesToHex(r.logsBloom) !== bytesToHex(x.logsBloom)) problems.push('logs bloom');
+  if (!r.stateRoot || !x.stateRoot || bytesToHex(r.stateRoot) !== bytesToHex(x.stateRoot)) problems.push('state root');
+  return { problems };
+}
+
 /** The verdict on one seed. */
 export interface Verdict {
   seed: number;
@@ -72,7 +97,11 @@ export interface Verdict {
   /** Parallel runs that really ran in parallel (not a fallback), and their re-executions. */
   parallelRuns: number;
   reexecutions: number;
+  /** Parallel runs that stopped for too many re-executions and finished sequentially (stats.sequentialFrom). */
+  bailedOut: number;
   fallbacks: string[];
+  /** Why the ethereumjs comparison (opts.ethereumjs) did not apply to this block, if it did not. */
+  ethereumjsSkipped?: string;
 }
 
 /**
@@ -80,12 +109,17 @@ export interface Verdict {
  * the block over a StateProvider of the pre-state (fetched as the block needs it) and must agree with the
  * sequential run on the full pre-state (comparableOverProvider).
  */
-export async function differential(seed: number, seq: Executor, pars: { label: string; executor: Executor }[], opts: { provider?: boolean } = {}): Promise<Verdict> {
+export async function differential(seed: number, seq: Executor, pars: { label: string; executor: Executor }[], opts: { provider?: boolean; ethereumjs?: boolean } = {}): Promise<Verdict> {
   const block = fuzzBlock(seed);
   const want = await outcomeOf(seq, block);
-  const v: Verdict = { seed, block, problems: [], parallelRuns: 0, reexecutions: 0, fallbacks: [] };
+  const v: Verdict = { seed, block, problems: [], parallelRuns: 0, reexecutions: 0, bailedOut: 0, fallbacks: [] };
   if (want.kind === 'error') v.invalid = `${want.code} at transaction ${want.txIndex}`;
   else if (want.result.mode !== 'sequential') v.problems.push(`the sequential executor ran in mode ${want.result.mode}`);
+  if (opts.ethereumjs) {
+    const e = await versusEthereumjs(block, want);
+    for (const p of e.problems) v.problems.push(`sequential vs ethereumjs: ${p}`);
+    v.ethereumjsSkipped = e.skipped;
+  }
   for (const { label, executor } of pars) {
     let got: Outcome;
     try {
@@ -95,7 +129,11 @@ export async function differential(seed: number, seq: Executor, pars: { label: s
       continue;
     }
     if (got.kind === 'result') {
-      if (got.result.mode === 'parallel') { v.parallelRuns++; v.reexecutions += got.result.stats.reexecutions; } else v.fallbacks.push(`${label}: ${got.result.fallback}`);
+      if (got.result.mode === 'parallel') {
+        v.parallelRuns++;
+        v.reexecutions += got.result.stats.reexecutions;
+        if (got.result.stats.sequentialFrom !== undefined) v.bailedOut++;
+      } else v.fallbacks.push(`${label}: ${got.result.fallback}`);
     }
     if (want.kind === 'error' && got.kind === 'error') {
       if (want.code !== got.code || want.txIndex !== got.txIndex) v.problems.push(`${label}: ${got.code} at transaction ${got.txIndex}, sequentially ${want.code} at transaction ${want.txIndex}`);
