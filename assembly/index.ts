@@ -5,7 +5,7 @@
 import { arenaInit, arenaAlloc } from './arena';
 import { u256Init, isZero as u256IsZero } from './u256';
 import { keccak256, keccakMemoInit, MEMO_BYTES } from './keccak';
-import { txCacheInit, txBegin, account, addBalance, txCommit } from './state/txcache';
+import { txCacheInit, txBegin, account, addBalance, touch, txCommit } from './state/txcache';
 import { worldAttach, codeHeapInit, codeInsertHashed, baseLoadAccount, baseLoadStorage, ovAcct, ovStor, baseAcct, codeTab, wd, WD_TABLES, WD_HEAP_TOP, WD_HEAP_END } from './state/world';
 import { tableInit, tableInitIndexed, tableClear, acctTouch, codeFind } from './state/records';
 import { buildTables } from './gas/tables';
@@ -70,7 +70,7 @@ export function init(arenaBase: usize, arenaSize: usize, desc: usize, frameBytes
 }
 
 /** The code entry of a code hash already in the store, else 0. */
-export function codeLookup(hash: usize): usize { return codeFind(codeTab, hash, false); }
+export function codeLookup(hash: usize): usize { return codeFind(codeTab, hash); }
 /** Inserts code whose hash the caller computed earlier (codeLookup found no entry); returns its entry, 0 if full. */
 export function loadCodeHashed(src: usize, len: u32, hash: usize): usize { return codeInsertHashed(hash, src, len); }
 /** Bytes left in the code heap. */
@@ -100,16 +100,20 @@ export function zeroBytes(ptr: usize, len: usize): void { memory.fill(ptr, 0, le
 
 /**
  * Credits `amount` (u256 LE limbs) to `addr` in the block overlay, outside any transaction: withdrawals
- * (EIP-4895) and pre-Merge block rewards. A zero amount leaves the state unchanged. Returns 1, 0 if the
- * overlay is full, or 2 if the account is not loaded (strict mode: its key is at `missingKey`).
+ * (EIP-4895) and pre-Merge block rewards. The account is then deleted if it exists and is empty, as
+ * execution-specs' withdrawals do (`process_withdrawal`, then `destroy_account` when
+ * `account_exists_and_is_empty`): only a withdrawal of 0 gwei to an empty account left from before EIP-161 can
+ * be, and a credit of 0 to an absent account creates nothing. Returns 1, 0 if the overlay is full, or 2 if
+ * the account is not loaded (strict mode: its key is at `missingKey`).
  */
 export function creditBalance(addr: usize, amount: usize): i32 {
   clearBlockedSequential();
   txBegin();
-  if (u256IsZero(amount)) return 1;
-  addBalance(account(addr), amount);
+  const r = account(addr);
+  if (u256IsZero(amount)) touch(r);
+  else addBalance(r, amount);
   if (blockedOn >= 0) return 2;
-  return txCommit(false) ? 1 : 0;
+  return txCommit(true) ? 1 : 0;
 }
 
 // ---- parallel execution (Block-STM): called by the worker threads and the coordinator ----

@@ -6,7 +6,10 @@
 // header environment (coinbase, number, timestamp, gas limit, difficulty / PREVRANDAO, base fee, excess blob gas)
 // and the cumulative gas (`blockGasUsed`). Senders are taken from the block (`from`), as parevm does, so
 // ethereumjs does no ecrecover either. BLOCKHASH reads the block hashes the fixture provides (zero when absent).
-// Not run: block rewards, withdrawals and system calls (runTx has none; they do not change gasUsed).
+// Not run by default: block rewards, withdrawals and system calls (runTx has none; they do not change gasUsed).
+// `run({ stateRoot: true, blockEnds: true })` adds them as runBlock does (the EIP-4788 root before the
+// transactions; withdrawals, then a cleanup of touched empty accounts, then the miner's and uncles' rewards
+// after), through the state manager and ethereumjs's journal, with the rewards from its Common.
 // A run is timed from the first runTx to the last receipt; ethereumjs's own per-transaction work (journal, trie
 // commit of the touched accounts, receipt and bloom) is part of it.
 import { createRequire } from 'node:module';
@@ -15,11 +18,12 @@ import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import { createVM, runTx, type VM } from '@ethereumjs/vm';
 import { createBlock, type Block as EjsBlock } from '@ethereumjs/block';
 import { createTx } from '@ethereumjs/tx';
-import { Address, createAccount } from '@ethereumjs/util';
+import { Account, Address, createAccount } from '@ethereumjs/util';
 import type { Block } from '../src/block.js';
 import { Fork, forkName } from '../src/forks.js';
 import type { WorldState } from '../src/state.js';
 import { hardforkOf } from './reference/ethereumjs.js';
+import { BEACON_ROOTS_ADDRESS } from './gen/blocks.js';
 
 const require = createRequire(import.meta.url);
 
@@ -52,8 +56,11 @@ export interface EthereumjsRun {
 export interface EthereumjsBlock {
   /** Time to build the state manager, load the pre-state and compute its root (not part of a run). */
   loadMs: number;
-  /** Runs every transaction of the block from the pre-state (`stateRoot`: then compute the state root). */
-  run(opts?: { stateRoot?: boolean }): Promise<EthereumjsRun>;
+  /**
+   * Runs every transaction of the block from the pre-state (`stateRoot`: then compute the state root;
+   * `blockEnds`: with the block's system call, withdrawals and rewards around the transactions, untimed).
+   */
+  run(opts?: { stateRoot?: boolean; blockEnds?: boolean }): Promise<EthereumjsRun>;
 }
 
 let kzg: unknown;
@@ -148,8 +155,23 @@ export async function prepareEthereumjs(input: EthereumjsInput, opts: { caches?:
   const txs = txsOf(input.block, common);
   const loadMs = performance.now() - t0;
 
-  async function run(opts: { stateRoot?: boolean } = {}): Promise<EthereumjsRun> {
+  const credit = async (address: Uint8Array, wei: bigint) => {
+    const a = new Address(address);
+    const acct = (await sm.getAccount(a)) ?? new Account();
+    acct.balance += wei;
+    await vm.evm.journal.putAccount(a, acct);
+  };
+  async function run(opts: { stateRoot?: boolean; blockEnds?: boolean } = {}): Promise<EthereumjsRun> {
     await sm.setStateRoot(root);
+    const h = input.block.header;
+    if (opts.blockEnds && input.fork >= Fork.Cancun && h.parentBeaconBlockRoot) {
+      // EIP-4788 as ethereumjs's runBlock stores it (its storage, not a call), only where the contract has code
+      const beacon = new Address(fromHex20(BEACON_ROOTS_ADDRESS));
+      if ((await sm.getCode(beacon)).length > 0) {
+        await sm.putStorage(beacon, word(h.timestamp % 8191n), stripped(h.timestamp));
+        await sm.putStorage(beacon, word((h.timestamp % 8191n) + 8191n), h.parentBeaconBlockRoot);
+      }
+    }
     const bloom = new Uint8Array(256);
     const statuses: (number | null)[] = [];
     const gas: bigint[] = [];
@@ -171,6 +193,18 @@ export async function prepareEthereumjs(input: EthereumjsInput, opts: { caches?:
       for (let j = 0; j < 256; j++) bloom[j] |= bv[j];
     }
     const ms = performance.now() - t;
+    if (opts.blockEnds && !error) {
+      if (input.fork >= Fork.Shanghai) {
+        for (const w of input.block.withdrawals ?? []) await credit(w.address, w.amount * 1_000_000_000n);
+        await vm.evm.journal.cleanup();
+      }
+      if (input.fork < Fork.Paris) {
+        const reward = vm.common.param('minerReward');
+        const uncles = input.block.uncleHeaders ?? [];
+        for (const u of uncles) await credit(u.miner, ((8n - (h.number - u.number)) * reward) / 8n);
+        await credit(h.miner, reward + (reward / 32n) * BigInt(uncles.length));
+      }
+    }
     return { ms, gasUsed, logsBloom: bloom, statuses, gas, error, stateRoot: opts.stateRoot ? await sm.getStateRoot() : undefined };
   }
   return { loadMs, run };

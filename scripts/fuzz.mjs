@@ -57,6 +57,7 @@ try {
     if (v.ethereumjsSkipped) ejsSkipped++;
     if (v.invalid) invalid++;
     parallelRuns += v.parallelRuns; reexecutions += v.reexecutions; bailedOut += v.bailedOut; fallbacks += v.fallbacks.length;
+    for (const f of v.fallbacks) console.log(`fallback, seed ${seed}: ${f}`); // (alwaysParallel: only a shared region running out)
     const known = ethereumjs ? knownEjs[String(seed)] : undefined;
     if (known !== undefined) {
       const others = v.problems.filter((p) => !p.startsWith('sequential vs ethereumjs: '));

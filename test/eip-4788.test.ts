@@ -11,11 +11,7 @@ import { worldStateProvider } from '../src/provider.js';
 import { Fork } from '../src/forks.js';
 import type { Tx } from '../src/tx.js';
 import type { WorldState, AccountState } from '../src/state.js';
-import { rawTransfers, fromHex, toHex, addrOfInt } from '../bench/gen/blocks.js';
-
-const BEACON_ROOTS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
-// the runtime code from the EIP (its deployment result on every chain)
-const BEACON_CODE = fromHex('3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500');
+import { rawTransfers, fromHex, toHex, addrOfInt, BEACON_ROOTS_ADDRESS as BEACON_ROOTS, BEACON_ROOTS_CODE as BEACON_CODE } from '../bench/gen/blocks.js';
 // reader: mem[0] = TIMESTAMP; slot 1 = CALL(beacon, in mem[0..32], out mem[0..32]); slot 0 = mem[0]
 const READER_CODE = fromHex('4260005260206000602060006000' + '73' + BEACON_ROOTS.slice(2) + '5af160015560005160005500');
 const READER = addrOfInt(0xbeac);

@@ -346,27 +346,69 @@ export function storFind(td: usize, addr: usize, slot: usize, insert: bool): usi
   return r;
 }
 
-/** Finds the code entry for a 32-byte code hash (a shared table: no overflow chain). */
-export function codeFind(td: usize, hash: usize, insert: bool): usize {
+// The code table is shared by every thread of a parallel block (a CREATE inserts the code it deploys, on
+// whichever worker runs it), so its entries are claimed and published atomically. An entry's C_GEN is the
+// table's generation once the entry is complete (hash, code pointer, length and bitmap all written), or the
+// generation with C_BUSY while one thread fills it; any other value is an empty slot. Readers wait out a busy
+// slot (a few stores) before comparing its hash. Without this, two workers deploying different codes claimed
+// the same slot and one contract got the other's code (the differential fuzzer, generator version 4, seed 1560).
+const C_BUSY: u32 = 0x80000000;
+
+/** The published C_GEN of the code entry at `r`, waiting while another thread fills it. */
+// @ts-ignore: decorator
+@inline function codeGen(r: usize, gen: u32): u32 {
+  let g = atomic.load<u32>(r + C_GEN);
+  while (g == (gen | C_BUSY)) g = atomic.load<u32>(r + C_GEN);
+  return g;
+}
+
+/** Finds the complete code entry for a 32-byte code hash, or 0 (a shared table: no overflow chain). */
+export function codeFind(td: usize, hash: usize): usize {
   const base = <usize>load<u32>(td + TD_BASE);
   const mask = load<u32>(td + TD_MASK);
   const gen = load<u32>(td + TD_GEN);
   let i = <u32>load<u64>(hash) & mask; // a keccak output is already uniform
-  tableInserted = false;
   for (let n: u32 = 0; n <= mask; n++) {
     const r = base + (<usize>i << 6); // C_SIZE == 64
-    if (load<u32>(r + C_GEN) != gen) {
-      if (!insert) return 0;
-      if (load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
-      memory.fill(r, 0, C_SIZE);
-      memory.copy(r + C_HASH, hash, 32);
-      store<u32>(r + C_GEN, gen);
-      store<u32>(td + TD_COUNT, load<u32>(td + TD_COUNT) + 1);
-      tableInserted = true;
-      return r;
-    }
+    if (codeGen(r, gen) != gen) return 0;
     if (wordEq(r + C_HASH, hash)) return r;
     i = (i + 1) & mask;
+  }
+  return 0;
+}
+
+/**
+ * Inserts the code entry for `hash` with its code already in place (`ptr`, `len`, `bitmap`), or finds the entry
+ * another thread inserted for the same hash meanwhile (then `tableInserted` is false and the caller's copy is
+ * left unused). Returns the entry, or 0 when the table is full (`tableFull`).
+ */
+export function codeClaim(td: usize, hash: usize, ptr: usize, len: u32, bitmap: usize): usize {
+  const base = <usize>load<u32>(td + TD_BASE);
+  const mask = load<u32>(td + TD_MASK);
+  const gen = load<u32>(td + TD_GEN);
+  let i = <u32>load<u64>(hash) & mask;
+  tableInserted = false;
+  for (let n: u32 = 0; n <= mask; ) {
+    const r = base + (<usize>i << 6);
+    const g = codeGen(r, gen);
+    if (g == gen) {
+      if (wordEq(r + C_HASH, hash)) return r;
+      i = (i + 1) & mask;
+      n++;
+      continue;
+    }
+    if (atomic.load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
+    // claim the empty slot; if another thread claimed it first, look at it again (its hash may be ours)
+    if (atomic.cmpxchg<u32>(r + C_GEN, g, gen | C_BUSY) != g) continue;
+    memory.copy(r + C_HASH, hash, 32);
+    store<u32>(r + C_PTR, <u32>ptr);
+    store<u32>(r + C_LEN, len);
+    store<u32>(r + C_BITMAP, <u32>bitmap);
+    memory.fill(r + C_GEN + 4, 0, C_SIZE - C_GEN - 4);
+    atomic.add<u32>(td + TD_COUNT, 1);
+    atomic.store<u32>(r + C_GEN, gen); // publishes the complete entry
+    tableInserted = true;
+    return r;
   }
   tableFull = true;
   return 0;

@@ -8,7 +8,7 @@
 import {
   A_ADDR, A_FLAGS, A_NONCE, A_BALANCE, A_CODE, A_EPOCH, AF_EXISTS, AF_HAS_STORAGE,
   S_VALUE, S_EPOCH, C_HASH, C_PTR, C_LEN, C_BITMAP, AF_PARTIAL,
-  acctFind, storFind, codeFind, tableInserted,
+  acctFind, storFind, codeFind, codeClaim, tableInserted,
 } from './records';
 import { keccak256 } from '../keccak';
 import { parallelMode, readInfo, readBalance, readSlot, stopMissing } from '../mv/txio';
@@ -84,10 +84,15 @@ export function buildJumpdests(code: usize, len: u32, bitmap: usize): void {
   }
 }
 
-/** Copies code into the code heap with its jumpdest bitmap, under a known hash. Returns the entry, or 0. */
+/**
+ * Copies code into the code heap with its jumpdest bitmap, under a known hash (unless the store has it). Returns
+ * the entry, or 0. Safe on several threads at once (records.ts codeClaim): the copy is made before the entry is
+ * claimed, so an entry is never seen without its code; a thread that loses the race for the same hash leaves
+ * its copy unused in the heap.
+ */
 export function codeInsertHashed(hash: usize, src: usize, len: u32): usize {
-  const e = codeFind(codeTab, hash, true);
-  if (e == 0 || !tableInserted) return e;
+  const e = codeFind(codeTab, hash);
+  if (e != 0) return e;
   const bmLen = (<usize>len + 7) >> 3;
   const p = heapAlloc(<usize>len + 33 + bmLen + 8);
   if (p == 0) return 0;
@@ -95,10 +100,7 @@ export function codeInsertHashed(hash: usize, src: usize, len: u32): usize {
   memory.fill(p + len, 0, 33 + bmLen + 8);
   const bm = p + len + 33;
   buildJumpdests(p, len, bm);
-  store<u32>(e + C_PTR, <u32>p);
-  store<u32>(e + C_LEN, len);
-  store<u32>(e + C_BITMAP, <u32>bm);
-  return e;
+  return codeClaim(codeTab, hash, p, len, bm);
 }
 
 /** Hashes and inserts code; the hash is written to `hashOut` (32 bytes of scratch). */

@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { Block, BlockHeader, BlockTx } from '../../src/block.js';
+import type { Block, BlockHeader, BlockTx, UncleHeader, Withdrawal } from '../../src/block.js';
 import { Fork } from '../../src/forks.js';
 import type { Tx } from '../../src/tx.js';
 import type { AccountState, WorldState } from '../../src/state.js';
@@ -171,6 +171,7 @@ const OP: Record<string, number> = {
   JUMPI: 0x57, GAS: 0x5a, JUMPDEST: 0x5b, PUSH0: 0x5f, LOG0: 0xa0, LOG1: 0xa1, CREATE: 0xf0, CALL: 0xf1,
   RETURN: 0xf3, CREATE2: 0xf5, STATICCALL: 0xfa, REVERT: 0xfd, INVALID: 0xfe, SELFDESTRUCT: 0xff,
   MOD: 0x06, XOR: 0x18, EXTCODECOPY: 0x3c, TLOAD: 0x5c, TSTORE: 0x5d, LOG2: 0xa2, CALLCODE: 0xf2, DELEGATECALL: 0xf4,
+  GASPRICE: 0x3a, DIFFICULTY: 0x44, PREVRANDAO: 0x44, GASLIMIT: 0x45, CHAINID: 0x46, BLOBBASEFEE: 0x4a,
 };
 for (let i = 1; i <= 16; i++) { OP[`DUP${i}`] = 0x7f + i; OP[`SWAP${i}`] = 0x8f + i; }
 
@@ -331,12 +332,26 @@ export function account(balance: bigint, nonce = 0n, code: Uint8Array = new Uint
 }
 
 /** A GeneratedBlock with the README's common header (Cancun unless `fork` says otherwise). */
-export function makeBlock(name: string, description: string, state: WorldState, txs: BlockTx[], opts: { fork?: Fork; baseFee?: bigint; coinbase?: Uint8Array } = {}): GeneratedBlock {
+export function makeBlock(name: string, description: string, state: WorldState, txs: BlockTx[], opts: {
+  fork?: Fork; baseFee?: bigint; coinbase?: Uint8Array;
+  /** Header fields that replace the common header's (a key given as undefined removes the field). */
+  header?: Partial<BlockHeader>;
+  withdrawals?: Withdrawal[];
+  uncleHeaders?: UncleHeader[];
+} = {}): GeneratedBlock {
+  const uncles = opts.uncleHeaders?.map((u) => toHex(keccak_256(concat(be(u.number), u.miner))));
   return {
     name, description, state, fork: opts.fork ?? Fork.Cancun,
-    block: { header: header(opts), transactions: txs, withdrawals: [], uncles: [] },
+    block: {
+      header: { ...header(opts), ...opts.header }, transactions: txs, withdrawals: opts.withdrawals ?? [], uncles: uncles ?? [],
+      ...(opts.uncleHeaders ? { uncleHeaders: opts.uncleHeaders } : {}),
+    },
   };
 }
+
+/** The EIP-4788 beacon-roots contract: its address and the runtime code from the EIP (deployed so on every chain). */
+export const BEACON_ROOTS_ADDRESS = '0x000f3df6d732807ef1319fb7b8bb8522d0beac02';
+export const BEACON_ROOTS_CODE = fromHex('3373fffffffffffffffffffffffffffffffffffffffe14604d57602036146024575f5ffd5b5f35801560495762001fff810690815414603c575f5ffd5b62001fff01545f5260205ff35b5f5ffd5b62001fff42064281555f359062001fff015500');
 
 /** A conflict share, checked to lie in [0, 1] (undefined = 0). */
 export const clampShare = (s: number | undefined): number => {

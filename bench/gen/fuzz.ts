@@ -23,8 +23,16 @@
 // - a child's address may hold storage or a balance before the block (a CREATE2 there may collide);
 // - the coinbase is the zero address, a sender, a contract whose code reads its own balance, a fresh address,
 //   or the address of a child that self-destructs in its constructor (created and deleted in one transaction);
-//   base fee 0 or 7 gwei; Cancun rules, or Shanghai (SELFDESTRUCT deletes, no transient storage) in ~15% of blocks
-//   and Paris (no PUSH0, a cold coinbase) in ~15%;
+//   base fee 0 or 7 gwei (none before London);
+// - the rules: Cancun in half the blocks, else Shanghai (SELFDESTRUCT deletes, no transient storage), Paris (no
+//   PUSH0, a cold coinbase), London, Berlin (no EIP-1559 transactions, EIP-3529 not yet: larger refunds) or
+//   Istanbul (no access lists, no EIP-2929 cold/warm gas);
+// - the block's end and start: before the Merge the coinbase's reward and 0-2 uncles' rewards; from Shanghai
+//   0-5 withdrawals (to senders, contracts, children, the coinbase, an empty account; some of 0 gwei, which
+//   delete an empty account they touch); in Cancun a parent beacon block root, stored by the EIP-4788 system
+//   call when the beacon-roots contract is in the pre-state, and read back by contracts through it;
+// - an existing empty account in some blocks (a touch deletes it), and reads of the block environment
+//   (NUMBER, TIMESTAMP, DIFFICULTY/PREVRANDAO, GASLIMIT, CHAINID, GASPRICE, BASEFEE, BLOBBASEFEE);
 // - in ~30% of blocks a random start-first list (ExecuteInput.startFirst).
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { BlockTx } from '../../src/block.js';
@@ -32,9 +40,10 @@ import { Fork } from '../../src/forks.js';
 import { rlpEncode } from '../../src/rlp.js';
 import { intrinsicGas, type AccessListEntry, type Tx } from '../../src/tx.js';
 import type { WorldState } from '../../src/state.js';
+import type { UncleHeader, Withdrawal } from '../../src/block.js';
 import {
   Rng, Addresses, asm, account, makeBlock, initCode, toHex, be, bigOf, create2Address, addrOfInt, ETHER, ZERO_ADDRESS,
-  type GeneratedBlock,
+  BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE, type GeneratedBlock,
 } from './blocks.js';
 
 /** A random block and what to pass along with it. */
@@ -49,9 +58,10 @@ const GWEI = 10n ** 9n;
  * The generator's version, part of every seed: a change to what fuzzBlock draws changes every block, and seeds
  * quoted elsewhere (test/known-failures/fuzz-ethereumjs.json) name blocks of one version. Version 1 (Cancun and
  * Shanghai only) found the two bugs that test/fuzz.test.ts names; version 3 gives Paris creations no EIP-3860
- * init-code gas (version 2 added it to every fork's gas limits).
+ * init-code gas (version 2 added it to every fork's gas limits); version 4 adds London, Berlin and Istanbul,
+ * withdrawals, uncles, the beacon root, an empty account and reads of the block environment.
  */
-export const FUZZ_VERSION = 3;
+export const FUZZ_VERSION = 4;
 
 /**
  * Children that contracts CREATE / CREATE2: init codes of at most 32 bytes (pushed as one word); `push0` false
@@ -91,6 +101,8 @@ interface Gen {
   pool: Uint8Array[];
   /** Unique label counter. */
   label: number;
+  /** The beacon-roots contract is in the pre-state and the header carries a root (Cancun). */
+  beacon: boolean;
 }
 
 const pickOf = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)];
@@ -170,10 +182,21 @@ function action(g: Gen): string {
     case 16: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI ${addrExpr(g)} SELFDESTRUCT ${l}:`; }
     case 17: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI 0 0 ${chance(rng, 0.7) ? 'REVERT' : 'INVALID'} ${l}:`; }
     case 18: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI DUP1 0 MSTORE 32 0 RETURN ${l}:`; }
-    case 19: return 'GAS ADD';
-    case 20: return `DUP1 255 AND MLOAD ADD 32 0 KECCAK256 ADD`;
+    case 19: return rng.int(2) === 0 ? 'GAS ADD' : envReads(g);
+    case 20: return g.beacon && rng.int(2) === 0
+      // the root the system call stored for this block's timestamp, the pre-state's for timestamp - 12, or a failed call
+      ? `TIMESTAMP ${pickOf(rng, [0, 12, 1])} SWAP1 SUB 0 MSTORE 32 0 32 0 ${BEACON_ROOTS_ADDRESS} GAS STATICCALL ADD 0 MLOAD ADD`
+      : `DUP1 255 AND MLOAD ADD 32 0 KECCAK256 ADD`;
     default: return `DUP1 0 MSTORE ${rng.u32()} ${rng.u32()} 32 0 LOG2`;
   }
+}
+
+/** Reads of the block environment the fork has, added to the accumulator. */
+function envReads(g: Gen): string {
+  const ops = ['NUMBER', 'TIMESTAMP', 'DIFFICULTY', 'GASLIMIT', 'CHAINID', 'GASPRICE', 'COINBASE'];
+  if (g.fork >= Fork.London) ops.push('BASEFEE');
+  if (g.fork >= Fork.Cancun) ops.push('BLOBBASEFEE');
+  return `${pickOf(g.rng, ops)} ADD ${pickOf(g.rng, ops)} ADD`;
 }
 
 /** A program of `n` actions, each guarded by a bit of calldata word 0 (or unguarded), then an ending. */
@@ -200,15 +223,22 @@ export function fuzzBlock(seed: number): FuzzBlock {
   const rng = new Rng(`fuzz/${FUZZ_VERSION}/${seed}`);
   const addrs = new Addresses(rng);
   const f = rng.float();
-  const fork = f < 0.15 ? Fork.Shanghai : f < 0.3 ? Fork.Paris : Fork.Cancun;
+  const fork = f < 0.5 ? Fork.Cancun : f < 0.65 ? Fork.Shanghai : f < 0.75 ? Fork.Paris : f < 0.85 ? Fork.London
+    : f < 0.93 ? Fork.Berlin : Fork.Istanbul;
   const push0 = fork >= Fork.Shanghai;
   const kids = children(push0);
-  const baseFee = chance(rng, 0.5) ? 0n : 7n * GWEI;
+  const baseFee = fork < Fork.London || chance(rng, 0.5) ? 0n : 7n * GWEI;
+  const number = 1000n + BigInt(rng.int(100_000));
+  const timestamp = 1_700_000_000n + BigInt(rng.int(10_000_000));
+  const beaconRoot = fork >= Fork.Cancun && chance(rng, 0.5) ? rng.bytes(32) : undefined;
+  const beacon = beaconRoot !== undefined && chance(rng, 0.8);
   const state: WorldState = new Map();
   const nSenders = 3 + rng.int(7), nContracts = 2 + rng.int(5);
   const senders = Array.from({ length: nSenders }, () => addrs.next());
   const contracts = Array.from({ length: nContracts }, () => addrs.next());
   const fresh = addrs.next();
+  // an account that exists and is empty (left from before EIP-161): a touch or a withdrawal of 0 deletes it
+  const empty = addrs.next();
   // the CREATE2 children of each contract at salts 0 and 1, so that code can name them before they exist
   const childAddrs: Uint8Array[] = [];
   for (const c of contracts) for (const ch of kids) for (const salt of [0n, 1n]) childAddrs.push(create2Address(c, salt, ch.init));
@@ -218,8 +248,14 @@ export function fuzzBlock(seed: number): FuzzBlock {
   const coinbase = coinbaseKind === 0 ? ZERO_ADDRESS : coinbaseKind === 1 ? senders[0] : coinbaseKind === 2 ? contracts[0]
     : coinbaseKind === 3 ? fresh : childAddrs[2 * kids.findIndex((c) => c.name === 'suicide')];
   if (coinbaseKind === 0) state.set(toHex(ZERO_ADDRESS), account(0n));
-  const pool = [...senders, ...contracts, ...contracts, ...childAddrs.filter(() => chance(rng, 0.25)), ...precompiles, fresh, coinbase];
-  const g: Gen = { rng, fork, children: kids, pool, label: 0 };
+  if (chance(rng, 0.4)) state.set(toHex(empty), account(0n));
+  if (beacon) {
+    // with a root stored by an earlier block, at the slots of timestamp - 12
+    const t = timestamp - 12n;
+    state.set(BEACON_ROOTS_ADDRESS, account(0n, 1n, BEACON_ROOTS_CODE, new Map([[t % 8191n, t], [t % 8191n + 8191n, bigOf(rng.bytes(32))]])));
+  }
+  const pool = [...senders, ...contracts, ...contracts, ...childAddrs.filter(() => chance(rng, 0.25)), ...precompiles, fresh, coinbase, empty];
+  const g: Gen = { rng, fork, children: kids, pool, label: 0, beacon };
 
   for (const s of senders) state.set(toHex(s), account(ETHER * BigInt(1 + rng.int(1000))));
   // a child's address that already holds storage or a balance (a CREATE2 there collides if it has storage: EIP-7610)
@@ -277,7 +313,8 @@ export function fuzzBlock(seed: number): FuzzBlock {
       gas = BigInt(rng.int(200_000));
     }
     // (blob transactions from Cancun, to an address: 1-2 blobs each, more than 6 in the block makes it invalid)
-    const type = (fork >= Fork.Cancun && to !== null && chance(rng, 0.02) ? 3 : rng.int(3)) as 0 | 1 | 2 | 3;
+    const type = (fork >= Fork.Cancun && to !== null && chance(rng, 0.02) ? 3
+      : rng.int(fork >= Fork.London ? 3 : fork >= Fork.Berlin ? 2 : 1)) as 0 | 1 | 2 | 3;
     const accessList: AccessListEntry[] = [];
     if (type !== 0 && chance(rng, 0.5)) {
       for (let i = rng.int(3); i >= 0; i--) {
@@ -302,8 +339,28 @@ export function fuzzBlock(seed: number): FuzzBlock {
   }
   // the poor sender can afford about half of what it sends (unless it receives value in the block)
   if (poor) state.set(toHex(poor), account(poorCost / 2n + BigInt(rng.int(1_000_000))));
-  const block = makeBlock(`fuzz-${seed}`, `random block ${seed}: ${n} transactions, ${nSenders} senders, ${nContracts} contracts${poor ? ', a poor sender' : ''}`,
-    state, txs, { fork, baseFee, coinbase });
+  // the block's end: withdrawals from Shanghai, uncles before the Merge
+  const endPool = [...pool, empty, ZERO_ADDRESS, ...childAddrs.slice(0, 4)];
+  const withdrawals: Withdrawal[] = fork >= Fork.Shanghai && chance(rng, 0.5)
+    ? Array.from({ length: 1 + rng.int(5) }, (_, i) => ({
+      index: BigInt(i), validatorIndex: BigInt(rng.int(1000)), address: pickOf(rng, endPool),
+      amount: chance(rng, 0.3) ? 0n : chance(rng, 0.5) ? BigInt(1 + rng.int(1000)) : GWEI,
+    }))
+    : [];
+  const uncleHeaders: UncleHeader[] | undefined = fork < Fork.Paris && chance(rng, 0.4)
+    ? Array.from({ length: 1 + rng.int(2) }, () => ({ number: number - 1n - BigInt(rng.int(6)), miner: pickOf(rng, endPool) }))
+    : undefined;
+  const extras = [Fork[fork], poor ? 'a poor sender' : '', withdrawals.length ? `${withdrawals.length} withdrawals` : '',
+    uncleHeaders ? `${uncleHeaders.length} uncles` : '', beaconRoot ? (beacon ? 'a beacon root' : 'a beacon root without the contract') : ''].filter((x) => x);
+  const block = makeBlock(`fuzz-${seed}`, `random block ${seed}: ${n} transactions, ${nSenders} senders, ${nContracts} contracts, ${extras.join(', ')}`,
+    state, txs, {
+      fork, baseFee, coinbase, withdrawals, uncleHeaders,
+      header: {
+        number, timestamp, difficulty: fork < Fork.Paris ? 131_072n + BigInt(rng.int(1 << 20)) : 0n, mixHash: rng.bytes(32),
+        baseFeePerGas: fork >= Fork.London ? baseFee : undefined, excessBlobGas: fork >= Fork.Cancun ? 0n : undefined,
+        parentBeaconBlockRoot: beaconRoot,
+      },
+    });
   const startFirst = chance(rng, 0.3) ? Array.from({ length: 1 + rng.int(4) }, () => rng.int(n)) : undefined;
   return { ...block, startFirst };
 }

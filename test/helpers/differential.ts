@@ -65,13 +65,13 @@ export function comparableOverProvider(r: BlockResult, want: BlockResult): Block
 
 /**
  * The sequential executor against @ethereumjs/vm (bench/ethereumjs-block.ts) on the same block: per-transaction
- * gas and status, the logs bloom and the state root after the block (the random blocks have no rewards or
- * withdrawals, which that harness does not apply), or both rejecting the block. Returns the differences, or
+ * gas and status, the logs bloom and the state root after the block (with the beacon root's system call,
+ * withdrawals and rewards: `blockEnds`), or both rejecting the block. Returns the differences, or
  * `skipped` when the block breaks a block-level rule that runTx does not check (the blob gas limit).
  */
 export async function versusEthereumjs(block: FuzzBlock, want: Outcome): Promise<{ problems: string[]; skipped?: string }> {
   const ej = await prepareEthereumjs({ block: block.block, state: block.state, fork: block.fork, chainId: 1n });
-  const x = await ej.run({ stateRoot: true });
+  const x = await ej.run({ stateRoot: true, blockEnds: true });
   if (want.kind === 'error' && want.code === 'TOO_MANY_BLOBS') return { problems: [], skipped: 'the block carries too many blobs (ethereumjs runTx does not check the block\'s blob gas)' };
   if (want.kind === 'error' || x.error) {
     return { problems: want.kind === 'error' && x.error ? [] : [`parevm: ${want.kind === 'error' ? `${want.code} at transaction ${want.txIndex}` : 'a result'}; ethereumjs: ${x.error ?? 'a result'}`] };
