@@ -8,13 +8,11 @@
 // 4 per zero byte, memory 3a + floor(a^2 / 512) for a words.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { Fork } from '../src/forks.js';
-import { rlpEncode } from '../src/rlp.js';
+import { createAddress } from '../bench/gen/blocks.js';
 import { validateTxStatic, intrinsicGas, type Tx } from '../src/tx.js';
 import { runTx, runCode, makeState, measure, sload, asm, addrHex, CONTRACT, SENDER } from './helpers/evm.js';
 
-const createAddress = (from: Uint8Array, nonce: bigint) => keccak_256(rlpEncode([from, nonce])).slice(12);
 
 test('EIP-170: a creation transaction may deploy exactly 24576 bytes', () => {
   const init = asm('PUSH2 0x6000 PUSH0 RETURN'); // 61 60 00 5f f3: 4 non-zero bytes, 1 zero byte

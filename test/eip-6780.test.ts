@@ -6,15 +6,13 @@
 // non-zero balance goes to an empty (or missing) beneficiary; no refund since London.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { keccak_256 } from '@noble/hashes/sha3.js';
 import { Fork } from '../src/forks.js';
-import { rlpEncode } from '../src/rlp.js';
+import { createAddress } from '../bench/gen/blocks.js';
 import { runTx, makeState, Block, addr, addrHex, asm, deployCode, concat, CONTRACT, SENDER } from './helpers/evm.js';
 import type { WorldState } from '../src/state.js';
 
 const B = addr(0xbbbb); // an existing, non-empty beneficiary (balance 1)
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const createAddress = (from: Uint8Array, nonce: bigint) => keccak_256(rlpEncode([from, nonce])).slice(12);
 const bal = (st: WorldState, a: Uint8Array) => st.get(addrHex(a))?.balance;
 
 test('pre-existing contract: balance moves to the beneficiary, the account stays', () => {

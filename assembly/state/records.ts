@@ -363,33 +363,22 @@ const C_BUSY: u32 = 0x80000000;
 }
 
 /** Finds the complete code entry for a 32-byte code hash, or 0 (a shared table: no overflow chain). */
-export function codeFind(td: usize, hash: usize): usize {
-  const base = <usize>load<u32>(td + TD_BASE);
-  const mask = load<u32>(td + TD_MASK);
-  const gen = load<u32>(td + TD_GEN);
-  let i = <u32>load<u64>(hash) & mask; // a keccak output is already uniform
-  for (let n: u32 = 0; n <= mask; n++) {
-    const r = base + (<usize>i << 6); // C_SIZE == 64
-    if (codeGen(r, gen) != gen) return 0;
-    if (wordEq(r + C_HASH, hash)) return r;
-    i = (i + 1) & mask;
-  }
-  return 0;
-}
+// @ts-ignore: decorator
+@inline export function codeFind(td: usize, hash: usize): usize { return codeClaim(td, hash, 0, 0, 0); }
 
 /**
- * Inserts the code entry for `hash` with its code already in place (`ptr`, `len`, `bitmap`), or finds the entry
- * another thread inserted for the same hash meanwhile (then `tableInserted` is false and the caller's copy is
- * left unused). Returns the entry, or 0 when the table is full (`tableFull`).
+ * Finds the code entry for `hash`, or inserts it with its code already in place (`ptr`, `len`, `bitmap`; a
+ * heap pointer, never 0: with `ptr` 0 it only finds). Another thread may insert the same hash meanwhile: its
+ * entry is returned, and the caller's copy stays unused. Returns 0 when not found (ptr 0) or when the table is
+ * full (`tableFull`).
  */
 export function codeClaim(td: usize, hash: usize, ptr: usize, len: u32, bitmap: usize): usize {
   const base = <usize>load<u32>(td + TD_BASE);
   const mask = load<u32>(td + TD_MASK);
   const gen = load<u32>(td + TD_GEN);
-  let i = <u32>load<u64>(hash) & mask;
-  tableInserted = false;
+  let i = <u32>load<u64>(hash) & mask; // a keccak output is already uniform
   for (let n: u32 = 0; n <= mask; ) {
-    const r = base + (<usize>i << 6);
+    const r = base + (<usize>i << 6); // C_SIZE == 64
     const g = codeGen(r, gen);
     if (g == gen) {
       if (wordEq(r + C_HASH, hash)) return r;
@@ -397,6 +386,7 @@ export function codeClaim(td: usize, hash: usize, ptr: usize, len: u32, bitmap: 
       n++;
       continue;
     }
+    if (ptr == 0) return 0;
     if (atomic.load<u32>(td + TD_COUNT) * 4 >= (mask + 1) * 3) { tableFull = true; return 0; }
     // claim the empty slot; if another thread claimed it first, look at it again (its hash may be ours)
     if (atomic.cmpxchg<u32>(r + C_GEN, g, gen | C_BUSY) != g) continue;
@@ -407,9 +397,8 @@ export function codeClaim(td: usize, hash: usize, ptr: usize, len: u32, bitmap: 
     memory.fill(r + C_GEN + 4, 0, C_SIZE - C_GEN - 4);
     atomic.add<u32>(td + TD_COUNT, 1);
     atomic.store<u32>(r + C_GEN, gen); // publishes the complete entry
-    tableInserted = true;
     return r;
   }
-  tableFull = true;
+  if (ptr != 0) tableFull = true;
   return 0;
 }

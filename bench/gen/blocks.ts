@@ -20,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import type { Block, BlockHeader, BlockTx, UncleHeader, Withdrawal } from '../../src/block.js';
 import { Fork } from '../../src/forks.js';
+import { rlpEncode } from '../../src/rlp.js';
 import type { Tx } from '../../src/tx.js';
 import type { AccountState, WorldState } from '../../src/state.js';
 
@@ -121,6 +122,11 @@ export function shortString(s: string): bigint {
 /** CREATE2 address: keccak256(0xff ++ deployer ++ salt ++ keccak256(initCode))[12:]. */
 export function create2Address(deployer: Uint8Array, salt: bigint, initCode: Uint8Array): Uint8Array {
   return keccak_256(concat(Uint8Array.of(0xff), deployer, be(salt), keccak_256(initCode))).subarray(12);
+}
+
+/** The address CREATE gives `sender` at `nonce`. */
+export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
+  return keccak_256(rlpEncode([sender, nonce])).subarray(12);
 }
 
 /** Fresh distinct random addresses (never a precompile or one already used in the block). */

@@ -34,15 +34,12 @@
 // - an existing empty account in some blocks (a touch deletes it), and reads of the block environment
 //   (NUMBER, TIMESTAMP, DIFFICULTY/PREVRANDAO, GASLIMIT, CHAINID, GASPRICE, BASEFEE, BLOBBASEFEE);
 // - in ~30% of blocks a random start-first list (ExecuteInput.startFirst).
-import { keccak_256 } from '@noble/hashes/sha3.js';
-import type { BlockTx } from '../../src/block.js';
+import type { BlockTx, UncleHeader, Withdrawal } from '../../src/block.js';
 import { Fork } from '../../src/forks.js';
-import { rlpEncode } from '../../src/rlp.js';
 import { intrinsicGas, type AccessListEntry, type Tx } from '../../src/tx.js';
 import type { WorldState } from '../../src/state.js';
-import type { UncleHeader, Withdrawal } from '../../src/block.js';
 import {
-  Rng, Addresses, asm, account, makeBlock, initCode, toHex, be, bigOf, create2Address, addrOfInt, ETHER, ZERO_ADDRESS,
+  Rng, Addresses, asm, account, makeBlock, initCode, toHex, be, bigOf, create2Address, createAddress, addrOfInt, ETHER, ZERO_ADDRESS,
   BEACON_ROOTS_ADDRESS, BEACON_ROOTS_CODE, type GeneratedBlock,
 } from './blocks.js';
 
@@ -78,11 +75,6 @@ function children(push0: boolean): { name: string; init: Uint8Array }[] {
     { name: 'suicide', init: a('CALLER SELFDESTRUCT') },
     { name: 'reverting', init: a('0 0 REVERT') },
   ];
-}
-
-/** The address CREATE gives `sender` at `nonce`. */
-export function createAddress(sender: Uint8Array, nonce: bigint): Uint8Array {
-  return keccak_256(rlpEncode([sender, nonce])).subarray(12);
 }
 
 /** An init code of at most 32 bytes as the PUSH32 word that holds it left-aligned. */

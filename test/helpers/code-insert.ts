@@ -30,8 +30,9 @@ export function insertCodes(fns: EngineExports, job: InsertJob): number[] {
   const h = job.scratch, src = job.scratch + 64;
   for (let i = 0; i < job.count; i++) {
     u8.set(hashOf(job.tag, i), h);
-    u8.set(codeOf(job.tag, i), src);
-    entries.push(fns.loadCodeHashed(src, codeOf(job.tag, i).length, h));
+    const code = codeOf(job.tag, i);
+    u8.set(code, src);
+    entries.push(fns.loadCodeHashed(src, code.length, h));
   }
   return entries;
 }
