@@ -682,7 +682,7 @@ export class Executor {
       if (p + inputBound(txs[i], 512) > limit) p = engine.inputBase; // one transaction at a time here: reuse the region
       engine.setBlockGasUsed(out.cumulative, out.blobGas);
       const resPtr = engine.writeTx(p, txs[i]);
-      out.add(engine.runTx(p, resPtr));
+      out.add(engine.runTx(p, resPtr, false));
       if (out.error) break; // the block is invalid: the caller reports this transaction
     }
   }
@@ -1054,7 +1054,7 @@ export class Executor {
       // the rest in order on this thread, over the overlay that now holds the committed prefix
       stats.sequentialFrom = committed;
       for (let i = committed; i < n; i++) {
-        commits.out.add(engine.runTx(table[i * 2], table[i * 2 + 1]));
+        commits.out.add(engine.runTx(table[i * 2], table[i * 2 + 1], false));
         if (commits.out.error) break;
       }
     }
@@ -1222,7 +1222,7 @@ function commitReader(engine: Engine, s: Scheduler, c: Commits, results: number,
     const r = results + k * abi.R_SIZE;
     const status = engine.dv().getInt32(r + abi.R_STATUS, true);
     if (status >= 0x60) return; // (not a result: the block stops on an engine condition)
-    const res = engine.readResult(r, status);
+    const res = engine.readResult(r, status, false);
     if (s.executedIncarnation(k) !== inc) return;
     if (!engine.fns.applyWrites(k)) { c.overlayFull = true; return; }
     c.out.add(res);

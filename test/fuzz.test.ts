@@ -8,7 +8,8 @@
 // fee kept by a transaction that self-destructs the coinbase (now the special case coinbase-selfdestruct), and
 // EIP-7610 collisions missed over a provider (test/state-provider.test.ts); with version 4 (forks from Istanbul,
 // withdrawals, uncles, the beacon root): a withdrawal of 0 gwei left an existing empty account in place, in both
-// modes, where execution-specs delete it (test/eip-4895.test.ts).
+// modes, where execution-specs delete it (test/eip-4895.test.ts). Version 5 adds Petersburg, Constantinople and
+// Byzantium (each block's code checked for opcodes its fork lacks) and BLOCKHASH with hashes given or not.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -109,9 +110,22 @@ test('the random blocks do what they are for: calls succeed and fail, logs, stor
   assert.ok(deleted > 0, `${deleted} accounts deleted`);
 });
 
-test('the random blocks cover the forks from Istanbul to Cancun, withdrawals, uncles and the beacon root', () => {
+test('the block hashes reach the results: without them, some blocks end otherwise', async () => {
+  let withHashes = 0, changed = 0;
+  for (let seed = 1; seed <= 80; seed++) {
+    const b = fuzzBlock(seed);
+    if (!b.blockHashes) continue;
+    const a = await outcomeOf(seq, b), z = await outcomeOf(seq, { ...b, blockHashes: undefined });
+    if (a.kind !== 'result' || z.kind !== 'result') continue;
+    withHashes++;
+    if (a.fingerprint !== z.fingerprint) changed++;
+  }
+  assert.ok(withHashes > 20 && changed > withHashes / 10, `${changed} of ${withHashes} blocks changed without their block hashes`);
+});
+
+test('the random blocks cover the forks from Byzantium to Cancun, withdrawals, uncles, the beacon root and block hashes', () => {
   const forks = new Map<string, number>();
-  let withdrawals = 0, zeroWithdrawals = 0, uncles = 0, beacon = 0, beaconWithoutContract = 0, empty = 0;
+  let withdrawals = 0, zeroWithdrawals = 0, uncles = 0, beacon = 0, beaconWithoutContract = 0, empty = 0, hashes = 0, outside = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
     const b = fuzzBlock(seed);
     forks.set(Fork[b.fork], (forks.get(Fork[b.fork]) ?? 0) + 1);
@@ -120,15 +134,50 @@ test('the random blocks cover the forks from Istanbul to Cancun, withdrawals, un
     if (b.block.uncleHeaders) uncles++;
     if (b.block.header.parentBeaconBlockRoot) { if (b.state.has(BEACON_ROOTS_ADDRESS)) beacon++; else beaconWithoutContract++; }
     if ([...b.state.values()].some((a) => a.balance === 0n && a.nonce === 0n && a.code.length === 0)) empty++;
+    if (b.blockHashes) {
+      hashes++;
+      const n = b.block.header.number;
+      for (const k of b.blockHashes.keys()) if (k >= n || k < n - 256n) outside++;
+    }
     assert.is(b.block.header.baseFeePerGas === undefined, b.fork < Fork.London, `seed ${seed}: a base fee only from London`);
     for (const t of b.block.transactions) assert.ok(t.tx.type <= (b.fork >= Fork.Cancun ? 3 : b.fork >= Fork.London ? 2 : b.fork >= Fork.Berlin ? 1 : 0), `seed ${seed}: a type-${t.tx.type} transaction in ${Fork[b.fork]}`);
   }
-  assert.equal([...forks.keys()].sort(), ['Berlin', 'Cancun', 'Istanbul', 'London', 'Paris', 'Shanghai']);
-  for (const [f, k] of forks) assert.ok(k >= SEEDS / 30, `${k} ${f} blocks`);
+  assert.equal([...forks.keys()].sort(), ['Berlin', 'Byzantium', 'Cancun', 'Constantinople', 'Istanbul', 'London', 'Paris', 'Petersburg', 'Shanghai']);
+  for (const [f, k] of forks) assert.ok(k >= SEEDS / 50, `${k} ${f} blocks`);
+  assert.ok(hashes > SEEDS / 3 && outside > 20, `${hashes} blocks with block hashes, ${outside} hashes outside the BLOCKHASH window`);
   assert.ok(withdrawals > 100 && zeroWithdrawals > 20, `${withdrawals} withdrawals, ${zeroWithdrawals} of 0 gwei`);
   assert.ok(uncles > 20, `${uncles} blocks with uncles`);
   assert.ok(beacon > 40 && beaconWithoutContract > 5, `${beacon} blocks with a beacon root, ${beaconWithoutContract} without the contract`);
   assert.ok(empty > 100, `${empty} blocks with an existing empty account`);
+});
+
+/** Opcodes a fork does not have yet (the earliest fork that has each), for the generator's own check below. */
+const NEWER_OPS: [number, Fork][] = [
+  [0x1b, Fork.Constantinople], [0x1c, Fork.Constantinople], [0x1d, Fork.Constantinople], [0x3f, Fork.Constantinople],
+  [0xf5, Fork.Constantinople], [0x46, Fork.Istanbul], [0x47, Fork.Istanbul], [0x48, Fork.London], [0x5f, Fork.Shanghai],
+  [0x49, Fork.Cancun], [0x4a, Fork.Cancun], [0x5c, Fork.Cancun], [0x5d, Fork.Cancun], [0x5e, Fork.Cancun],
+];
+
+test('the random blocks use only the opcodes of their fork (contracts, creation transactions, and their children)', () => {
+  const newer = new Map(NEWER_OPS);
+  let checked = 0;
+  // (a PUSH32 holds a child's init code, left-aligned, or a constant: scanned as code too)
+  const scan = (code: Uint8Array, seed: number, fork: Fork): void => {
+    for (let i = 0; i < code.length; i++) {
+      const op = code[i];
+      const since = newer.get(op);
+      assert.ok(since === undefined || fork >= since, `seed ${seed}: opcode 0x${op.toString(16)} at ${i} in a ${Fork[fork]} block`);
+      checked++;
+      if (op === 0x7f) scan(code.subarray(i + 1, i + 33), seed, fork);
+      if (op >= 0x60 && op <= 0x7f) i += op - 0x5f;
+    }
+  };
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    const b = fuzzBlock(seed);
+    for (const a of b.state.values()) scan(a.code, seed, b.fork);
+    for (const t of b.block.transactions) if (t.tx.to === null) scan(t.tx.data, seed, b.fork);
+  }
+  assert.ok(checked > 100_000, `${checked} opcodes checked`);
 });
 
 test('fuzzBlock is deterministic, and firstDifference names what differs', async () => {

@@ -24,15 +24,19 @@
 // - the coinbase is the zero address, a sender, a contract whose code reads its own balance, a fresh address,
 //   or the address of a child that self-destructs in its constructor (created and deleted in one transaction);
 //   base fee 0 or 7 gwei (none before London);
-// - the rules: Cancun in half the blocks, else Shanghai (SELFDESTRUCT deletes, no transient storage), Paris (no
-//   PUSH0, a cold coinbase), London, Berlin (no EIP-1559 transactions, EIP-3529 not yet: larger refunds) or
-//   Istanbul (no access lists, no EIP-2929 cold/warm gas);
+// - the rules: Cancun in ~45% of the blocks, else Shanghai (SELFDESTRUCT deletes, no transient storage), Paris (no
+//   PUSH0, a cold coinbase), London, Berlin (no EIP-1559 transactions, EIP-3529 not yet: larger refunds),
+//   Istanbul (no access lists, no EIP-2929 cold/warm gas), Petersburg (no SELFBALANCE or CHAINID: `ADDRESS BALANCE`
+//   instead; EIP-1884/2200 gas not yet), Constantinople (EIP-1283 net gas metering, dropped again by Petersburg) or
+//   Byzantium (no CREATE2, EXTCODEHASH or shifts: CREATE, EXTCODESIZE and DIV instead; a 3-ether reward);
 // - the block's end and start: before the Merge the coinbase's reward and 0-2 uncles' rewards; from Shanghai
 //   0-5 withdrawals (to senders, contracts, children, the coinbase, an empty account; some of 0 gwei, which
 //   delete an empty account they touch); in Cancun a parent beacon block root, stored by the EIP-4788 system
 //   call when the beacon-roots contract is in the pre-state, and read back by contracts through it;
 // - an existing empty account in some blocks (a touch deletes it), and reads of the block environment
-//   (NUMBER, TIMESTAMP, DIFFICULTY/PREVRANDAO, GASLIMIT, CHAINID, GASPRICE, BASEFEE, BLOBBASEFEE);
+//   (NUMBER, TIMESTAMP, DIFFICULTY/PREVRANDAO, GASLIMIT, CHAINID, GASPRICE, BASEFEE, BLOBBASEFEE), and BLOCKHASH of
+//   the last 256 blocks and of numbers outside them, with the hashes of some recent blocks given in half the
+//   blocks (`blockHashes`: a hash not given reads as zero, and so does one given outside the window);
 // - in ~30% of blocks a random start-first list (ExecuteInput.startFirst).
 import type { BlockTx, UncleHeader, Withdrawal } from '../../src/block.js';
 import { Fork } from '../../src/forks.js';
@@ -47,6 +51,8 @@ import {
 export interface FuzzBlock extends GeneratedBlock {
   /** Transactions to start first (ExecuteInput.startFirst), or undefined. */
   startFirst?: number[];
+  /** Hashes of recent blocks for BLOCKHASH (ExecuteInput.blockHashes), or undefined. */
+  blockHashes?: Map<bigint, Uint8Array>;
 }
 
 const GWEI = 10n ** 9n;
@@ -56,9 +62,10 @@ const GWEI = 10n ** 9n;
  * quoted elsewhere (test/known-failures/fuzz-ethereumjs.json) name blocks of one version. Version 1 (Cancun and
  * Shanghai only) found the two bugs that test/fuzz.test.ts names; version 3 gives Paris creations no EIP-3860
  * init-code gas (version 2 added it to every fork's gas limits); version 4 adds London, Berlin and Istanbul,
- * withdrawals, uncles, the beacon root, an empty account and reads of the block environment.
+ * withdrawals, uncles, the beacon root, an empty account and reads of the block environment; version 5 adds
+ * Petersburg, Constantinople and Byzantium, and BLOCKHASH.
  */
-export const FUZZ_VERSION = 4;
+export const FUZZ_VERSION = 5;
 
 /**
  * Children that contracts CREATE / CREATE2: init codes of at most 32 bytes (pushed as one word); `push0` false
@@ -97,6 +104,9 @@ interface Gen {
   beacon: boolean;
 }
 
+/** The contract's own balance: SELFBALANCE from Istanbul (EIP-1884), `ADDRESS BALANCE` before. */
+const selfBalance = (g: Gen): string => (g.fork >= Fork.Istanbul ? 'SELFBALANCE' : 'ADDRESS BALANCE');
+
 const pickOf = <T>(rng: Rng, xs: readonly T[]): T => xs[rng.int(xs.length)];
 const chance = (rng: Rng, p: number): boolean => rng.float() < p;
 
@@ -134,7 +144,7 @@ function callValue(g: Gen): string {
   const r = g.rng.int(6);
   if (r <= 2) return '0';
   if (r === 3) return String(1 + g.rng.int(100_000));
-  if (r === 4) return 'SELFBALANCE 3 DIV';
+  if (r === 4) return `${selfBalance(g)} 3 DIV`;
   return 'CALLVALUE';
 }
 
@@ -157,14 +167,15 @@ function action(g: Gen): string {
     case 4: return g.fork >= Fork.Cancun ? `${keyExpr(g, 0)} TLOAD ADD` : 'GAS ADD';
     case 5: return g.fork >= Fork.Cancun ? `${valueExpr(g, 0)} ${keyExpr(g, 1)} TSTORE` : `${keyExpr(g, 0)} SLOAD ADD`;
     case 6: return `${addrExpr(g)} BALANCE ADD`;
-    case 7: return 'SELFBALANCE ADD';
-    case 8: return `${addrExpr(g)} ${chance(rng, 0.5) ? 'EXTCODEHASH' : 'EXTCODESIZE'} ADD`;
+    case 7: return `${selfBalance(g)} ADD`;
+    case 8: return `${addrExpr(g)} ${chance(rng, 0.5) && g.fork >= Fork.Constantinople ? 'EXTCODEHASH' : 'EXTCODESIZE'} ADD`;
     case 9: case 10: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${callValue(g)} ${addrExpr(g)} ${gasExpr(g)} CALL ADD RETURNDATASIZE ADD`;
     case 11: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${addrExpr(g)} ${gasExpr(g)} STATICCALL ADD`;
     case 12: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${addrExpr(g)} ${gasExpr(g)} ${chance(rng, 0.5) ? 'DELEGATECALL' : `${callValue(g)} SWAP2 SWAP1 CALLCODE`} ADD`;
     case 13: return `DUP1 0 MSTORE ${rng.u32()} 32 0 LOG1`;
     case 14: {
       const c = pickOf(rng, g.children);
+      if (g.fork < Fork.Constantinople) return `${initWord(c.init)} 0 MSTORE ${c.init.length} 0 ${callValue(g)} CREATE ADD`;
       return `${initWord(c.init)} 0 MSTORE ${rng.int(2)} ${c.init.length} 0 ${callValue(g)} CREATE2 ADD`;
     }
     case 15: {
@@ -174,7 +185,7 @@ function action(g: Gen): string {
     case 16: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI ${addrExpr(g)} SELFDESTRUCT ${l}:`; }
     case 17: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI 0 0 ${chance(rng, 0.7) ? 'REVERT' : 'INVALID'} ${l}:`; }
     case 18: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI DUP1 0 MSTORE 32 0 RETURN ${l}:`; }
-    case 19: return rng.int(2) === 0 ? 'GAS ADD' : envReads(g);
+    case 19: return rng.int(2) === 0 ? blockHashRead(g) : rng.int(2) === 0 ? 'GAS ADD' : envReads(g);
     case 20: return g.beacon && rng.int(2) === 0
       // the root the system call stored for this block's timestamp, the pre-state's for timestamp - 12, or a failed call
       ? `TIMESTAMP ${pickOf(rng, [0, 12, 1])} SWAP1 SUB 0 MSTORE 32 0 32 0 ${BEACON_ROOTS_ADDRESS} GAS STATICCALL ADD 0 MLOAD ADD`
@@ -185,10 +196,21 @@ function action(g: Gen): string {
 
 /** Reads of the block environment the fork has, added to the accumulator. */
 function envReads(g: Gen): string {
-  const ops = ['NUMBER', 'TIMESTAMP', 'DIFFICULTY', 'GASLIMIT', 'CHAINID', 'GASPRICE', 'COINBASE'];
+  const ops = ['NUMBER', 'TIMESTAMP', 'DIFFICULTY', 'GASLIMIT', 'GASPRICE', 'COINBASE'];
+  if (g.fork >= Fork.Istanbul) ops.push('CHAINID');
   if (g.fork >= Fork.London) ops.push('BASEFEE');
   if (g.fork >= Fork.Cancun) ops.push('BLOBBASEFEE');
   return `${pickOf(g.rng, ops)} ADD ${pickOf(g.rng, ops)} ADD`;
+}
+
+/**
+ * BLOCKHASH of a block `k` back (1 and 256 are the window's ends; 0, 257 and more read zero), or of a small
+ * constant number (far outside the window), added to the accumulator.
+ */
+function blockHashRead(g: Gen): string {
+  if (g.rng.int(6) === 0) return `${g.rng.int(4)} BLOCKHASH ADD`;
+  const k = pickOf(g.rng, [1, 1, 1, 2, 256, 0, 257, 1 + g.rng.int(256), 1 + g.rng.int(8)]);
+  return `${k} NUMBER SUB BLOCKHASH ADD`;
 }
 
 /** A program of `n` actions, each guarded by a bit of calldata word 0 (or unguarded), then an ending. */
@@ -198,7 +220,9 @@ function program(g: Gen, n: number, guarded: boolean): string {
     const a = action(g);
     if (guarded && chance(g.rng, 0.85)) {
       const l = `G${g.label++}`;
-      parts.push(`0 CALLDATALOAD ${i % 32} SHR 1 AND ISZERO @${l} JUMPI ${a} ${l}:`);
+      // (bit i of the mask: SHR from Constantinople, a division before)
+      const bit = g.fork >= Fork.Constantinople ? `0 CALLDATALOAD ${i % 32} SHR` : `${2 ** (i % 32)} 0 CALLDATALOAD DIV`;
+      parts.push(`${bit} 1 AND ISZERO @${l} JUMPI ${a} ${l}:`);
     } else parts.push(a);
   }
   const end = g.rng.int(3);
@@ -215,8 +239,9 @@ export function fuzzBlock(seed: number): FuzzBlock {
   const rng = new Rng(`fuzz/${FUZZ_VERSION}/${seed}`);
   const addrs = new Addresses(rng);
   const f = rng.float();
-  const fork = f < 0.5 ? Fork.Cancun : f < 0.65 ? Fork.Shanghai : f < 0.75 ? Fork.Paris : f < 0.85 ? Fork.London
-    : f < 0.93 ? Fork.Berlin : Fork.Istanbul;
+  const fork = f < 0.44 ? Fork.Cancun : f < 0.57 ? Fork.Shanghai : f < 0.66 ? Fork.Paris : f < 0.75 ? Fork.London
+    : f < 0.82 ? Fork.Berlin : f < 0.88 ? Fork.Istanbul : f < 0.92 ? Fork.Petersburg : f < 0.96 ? Fork.Constantinople
+    : Fork.Byzantium;
   const push0 = fork >= Fork.Shanghai;
   const kids = children(push0);
   const baseFee = fork < Fork.London || chance(rng, 0.5) ? 0n : 7n * GWEI;
@@ -354,5 +379,13 @@ export function fuzzBlock(seed: number): FuzzBlock {
       },
     });
   const startFirst = chance(rng, 0.3) ? Array.from({ length: 1 + rng.int(4) }, () => rng.int(n)) : undefined;
-  return { ...block, startFirst };
+  // hashes of some of the last 256 blocks, and now and then of this block or the one before the window (ignored)
+  let blockHashes: Map<bigint, Uint8Array> | undefined;
+  if (chance(rng, 0.5)) {
+    blockHashes = new Map();
+    for (const k of [1n, 2n, 256n, 257n, 0n, ...Array.from({ length: 8 }, () => BigInt(1 + rng.int(256)))]) {
+      if ((k === 0n || k === 257n) ? chance(rng, 0.3) : chance(rng, 0.8)) blockHashes.set(number - k, rng.bytes(32));
+    }
+  }
+  return { ...block, startFirst, blockHashes };
 }

@@ -22,7 +22,8 @@ export type Outcome =
  */
 export async function outcomeOf(e: Executor, b: FuzzBlock, provider?: StateProvider): Promise<Outcome> {
   try {
-    const on = provider ? { provider } : { state: b.state, fullState: true };
+    // (over a provider the block hashes come from it too: StateProvider.blockHash)
+    const on = provider ? { provider } : { state: b.state, fullState: true, blockHashes: b.blockHashes };
     const result = await e.execute({ block: b.block, fork: b.fork, startFirst: b.startFirst, ...on });
     return { kind: 'result', result, fingerprint: resultFingerprint(result) };
   } catch (err) {
@@ -70,7 +71,7 @@ export function comparableOverProvider(r: BlockResult, want: BlockResult): Block
  * `skipped` when the block breaks a block-level rule that runTx does not check (the blob gas limit).
  */
 export async function versusEthereumjs(block: FuzzBlock, want: Outcome): Promise<{ problems: string[]; skipped?: string }> {
-  const ej = await prepareEthereumjs({ block: block.block, state: block.state, fork: block.fork, chainId: 1n });
+  const ej = await prepareEthereumjs({ block: block.block, state: block.state, fork: block.fork, chainId: 1n, blockHashes: block.blockHashes });
   const x = await ej.run({ stateRoot: true, blockEnds: true });
   if (want.kind === 'error' && want.code === 'TOO_MANY_BLOBS') return { problems: [], skipped: 'the block carries too many blobs (ethereumjs runTx does not check the block\'s blob gas)' };
   if (want.kind === 'error' || x.error) {
@@ -144,7 +145,7 @@ export async function differential(seed: number, seq: Executor, pars: { label: s
   for (const { label, executor } of opts.provider ? [{ label: 'sequential', executor: seq }, ...pars] : []) {
     let got: Outcome;
     try {
-      got = await outcomeOf(executor, block, worldStateProvider(block.state, { delayMs: 0 }));
+      got = await outcomeOf(executor, block, worldStateProvider(block.state, { delayMs: 0, blockHashes: block.blockHashes }));
     } catch (err) {
       v.problems.push(`${label} over a provider: threw ${(err as Error).stack ?? err}`);
       continue;
