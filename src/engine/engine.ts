@@ -639,20 +639,21 @@ export class Engine {
       this.chunkPos = q + size + 256;
       logs = parseLogs(area, q, count);
     }
-    const outPtr = dv.getUint32(r + abi.R_OUTPUT, true);
-    const outLen = output ? dv.getUint32(r + abi.R_OUTPUT_LEN, true) : 0;
+    const outLen = output && valid ? dv.getUint32(r + abi.R_OUTPUT_LEN, true) : 0;
+    const outPtr = outLen > 0 ? dv.getUint32(r + abi.R_OUTPUT, true) : 0;
     const b = r + abi.R_BLOB_GAS_USED;
     const res: TxResult = {
       status,
       valid,
       success,
       gasUsed: dv.getBigUint64(r + abi.R_GAS_USED, true),
-      // (no BigInt for the usual zero; nor a copy of return data that a block's receipts do not carry: an
-      // ArrayBuffer per transaction, ~0.2 KB of the ~1.5 KB the calling thread allocated per ERC-20 transfer)
+      // (no BigInt for the usual zero; and no copy of return data that a block's receipts do not carry: an
+      // ArrayBuffer per transaction that returns data, 232 KB of the ~24.8 MB allocated per block of 1,000
+      // Uniswap swaps, bench/README entry 73)
       blobGasUsed: (dv.getUint32(b, true) | dv.getUint32(b + 4, true)) === 0 ? 0n : dv.getBigUint64(b, true),
       logs,
       logsBloom: bloom,
-      output: valid && outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : EMPTY,
+      output: outLen > 0 ? u8.slice(outPtr, outPtr + outLen) : EMPTY,
     };
     if (success) {
       const c = r + abi.R_CONTRACT;
