@@ -11,6 +11,9 @@
 //   mainnet   every block of $PAREVM_SHARED/fixtures/mainnet (bench/mainnet.ts), or of --dir DIR (e.g. the
 //             anvil-cancun set); --only NAME; --always-parallel.
 //   micro     the interpreter micro-benchmarks of bench/micro.ts (--runs, --scale X, --only NAME).
+//   overhead  the gigagas suite's small blocks: the parallel path run by the calling thread alone (pool threads
+//             idle) against the sequential executor: its work factor and the ceiling it leaves for --workers N
+//             threads, beside the measured speedup (bench/overhead.ts; --only NAME, --raw N ...).
 //
 // gigagas and mainnet run each block sequentially (1 worker), in parallel (--workers N, default 2) and on
 // @ethereumjs/vm: --warmups (default 10) warm-up runs per mode, then --runs (default 5, at least 5) measured runs interleaved; see
@@ -128,6 +131,12 @@ registerSuite('gigagas', 'raw transfers, ERC-20 transfers, a dependent chain and
   ['--size', '--contention', '--raw', '--erc20', '--chain', '--uniswap', '--chain-kind', '--only', '--state-root', ...ETHEREUMJS_OPTIONS]);
 
 // ---------------------------------------------------------------------------------------------------------------
+// overhead (bench/overhead.ts)
+
+registerSuite('overhead', 'the parallel path\'s work on one thread against the sequential executor, and the ceiling it leaves (bench/overhead.ts)',
+  async (o) => (await import('./overhead.js')).runOverhead(o), ['--only', '--raw', '--erc20', '--chain', '--uniswap']);
+
+// ---------------------------------------------------------------------------------------------------------------
 // micro (bench/micro.ts)
 
 registerSuite('micro', 'interpreter micro-benchmarks (bench/micro.ts)', async (o) => {
@@ -164,6 +173,7 @@ function usage(): string {
     'mainnet:  --dir DIR  --only NAME  --always-parallel  --warm-passes N (default 10)  --no-slow-first',
     'both:     --no-ethereumjs  --ethereumjs-runs N  --ethereumjs-big-mgas M  --ethereumjs-no-caches',
     'micro:    --scale X  --only NAME',
+    'overhead: --only NAME  --raw N --erc20 N --chain N --uniswap N (default --runs 21)',
     'See bench/README.md.',
   ].join('\n');
 }

@@ -10,7 +10,7 @@ import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
 import { ParevmError } from './errors.js';
 import { bigIntToBytes, bytesEqual, bytesToHex, hexToBytes } from './hex.js';
-import { signingHash, validateTxStatic } from './tx.js';
+import { signingHash, validateTxStatic, type Tx, type TxType } from './tx.js';
 import { recoverAddress } from './secp.js';
 import { SENDER_HEADER, SENDER_RECORD, type SendersTask } from './parallel/worker.js';
 import { orBlooms, receiptsRoot as computeReceiptsRoot, type Receipt } from './receipts.js';
@@ -62,6 +62,13 @@ export interface ExecutorOptions {
   coordinatorWorks?: boolean;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
+  /**
+   * Debug (`npm run bench -- overhead`): the pool threads take no task, so the calling thread runs each
+   * parallel block alone, through the whole parallel path (multi-version memory, validation, scheduler,
+   * commits), with the same results. Its time over the sequential executor's is the parallel path's work
+   * factor f, which bounds what w threads can gain to w / f. Ignored with coordinatorWorks: false.
+   */
+  debugPoolIdle?: boolean;
   /** Debug: make the engine trap when it executes this transaction (failure tests). */
   debugTrapTx?: number;
   /** Debug: a pool thread that is to execute this transaction or a later one ends itself (failure tests). */
@@ -933,7 +940,7 @@ export class Executor {
     const serving = pool.size <= MAX_SERVING_THREADS ? await this.serve(engine, pool) : undefined;
     // the module and memory go to the threads once per engine (they keep their instance)
     const firstBlock = this.poolEngineId !== this.engineId;
-    const task: BlockTask = { module: firstBlock ? wasmModule() : undefined, memory: firstBlock ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, first: first.length > 0 ? firstAt : 0, times: learn ? timesAt : 0, chaos: this.options.chaos, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
+    const task: BlockTask = { module: firstBlock ? wasmModule() : undefined, memory: firstBlock ? engine.memory : undefined, layout: L, engineId: this.engineId, n, txTable, txio, sched, hints: useHints ? hintsAt : 0, haltWord, writtenWord, first: first.length > 0 ? firstAt : 0, times: learn ? timesAt : 0, chaos: this.options.chaos, idle: this.options.debugPoolIdle === true && this.coordinatorWorks, trapTx: this.options.debugTrapTx, exitTx: this.options.debugExitTx, bail };
     const own: BlockTask = { ...task, memory: engine.memory };
     let reports: WorkerReport[];
     const tDispatch = performance.now();
@@ -960,6 +967,7 @@ export class Executor {
         table[i * 2] = p;
         table[i * 2 + 1] = results + i * abi.R_SIZE;
         p = al(engine.writeTx(p, txs[i]));
+        built.note(i, txs[i].tx);
         if ((i + 1) % WRITE_GROUP === 0 || i === n - 1) Atomics.store(words, writtenWord >> 2, i + 1);
       }
     } catch (e) {
@@ -1150,9 +1158,29 @@ class BlockReceipts {
   cumulative = 0n;
   blobGas = 0n;
   error?: BlockError;
-  /** The block's gas limit minus `cumulative`. */
-  private left: bigint;
-  constructor(private readonly txs: ExecTx[], gasLimit: bigint) { this.left = gasLimit; }
+  /**
+   * Each transaction's gas limit (NaN: not noted; Infinity: 2^53 or more) and type, noted (`note`) while a
+   * parallel block writes its input. Its commit comes long after, and reading them back from the transaction
+   * objects then (dependent cache misses) cost ~0.25 us per raw transfer, 7-8% of a parallel block of them on
+   * one thread (bench/README entry 75). A sequential block reads the objects, in cache from writing the input.
+   */
+  private readonly limits: Float64Array;
+  private readonly types: Uint8Array;
+  /** min(the block's gas limit, 2^52) as a number: `limit <= gasLimitN - cumulativeN` proves a limit fits. */
+  private readonly gasLimitN: number;
+  /** `cumulative` as a number (exact below 2^53; above, gasLimitN - cumulativeN < 0 sends add to the BigInts). */
+  private cumulativeN = 0;
+  constructor(private readonly txs: ExecTx[], private readonly gasLimit: bigint) {
+    this.gasLimitN = Number(gasLimit < TWO_52 ? gasLimit : TWO_52);
+    this.limits = new Float64Array(txs.length).fill(NaN);
+    this.types = new Uint8Array(txs.length);
+  }
+
+  /** Notes transaction i's gas limit and type for `add` (while the object is in cache). */
+  note(i: number, tx: Tx): void {
+    this.limits[i] = tx.gasLimit < TWO_53 ? Number(tx.gasLimit) : Infinity;
+    this.types[i] = tx.type;
+  }
 
   add(r: TxResult): void {
     if (this.error) return;
@@ -1162,8 +1190,9 @@ class BlockReceipts {
       return;
     }
     // (sequential runs check these per transaction; parallel runs could not, so they are checked here for both)
-    if (this.txs[i].tx.gasLimit > this.left) {
-      this.error = new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${this.txs[i].tx.gasLimit} exceeds the ${this.left} gas left in the block`, i);
+    const limit = this.limits[i]!;
+    if (!(limit <= this.gasLimitN - this.cumulativeN) && this.txs[i]!.tx.gasLimit > this.gasLimit - this.cumulative) {
+      this.error = new BlockError('GAS_ALLOWANCE_EXCEEDED', `transaction ${i}: gas limit ${this.txs[i]!.tx.gasLimit} exceeds the ${this.gasLimit - this.cumulative} gas left in the block`, i);
       return;
     }
     if (r.blobGasUsed !== 0n) { // (most transactions carry no blobs: no BigInt arithmetic for them)
@@ -1174,13 +1203,16 @@ class BlockReceipts {
       this.blobGas += r.blobGasUsed;
     }
     this.cumulative += r.gasUsed;
-    this.left -= r.gasUsed;
+    this.cumulativeN += Number(r.gasUsed);
     this.receipts.push({
-      type: this.txs[i].tx.type, status: r.success ? 1 : 0, gasUsed: r.gasUsed, cumulativeGasUsed: this.cumulative,
+      type: limit === limit ? this.types[i]! as TxType : this.txs[i]!.tx.type, status: r.success ? 1 : 0, gasUsed: r.gasUsed, cumulativeGasUsed: this.cumulative,
       logs: r.logs, logsBloom: r.logsBloom, contractAddress: r.contractAddress,
     });
   }
 }
+
+const TWO_53 = 1n << 53n;
+const TWO_52 = 1n << 52n;
 
 /** Progress of a parallel block's commits (commitReader). */
 interface Commits {

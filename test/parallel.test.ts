@@ -126,6 +126,24 @@ for (const how of ['throw', 'exit'] as const) {
   });
 }
 
+test('debugPoolIdle: the calling thread runs the whole parallel path alone (no re-execution of a fully dependent block) and gives the sequential result', async () => {
+  const ex = createExecutor({ workers: 2, alwaysParallel: true, debugPoolIdle: true });
+  try {
+    for (const g of [rawTransfers(300, { conflict: 1 }), erc20Transfers(300, { conflict: 1 }), erc20Transfers(300)]) {
+      const input = { block: g.block, state: g.state, fork: g.fork, fullState: true };
+      const s = await seq.execute(input);
+      const p = await ex.execute(input);
+      assert.is(p.mode, 'parallel', g.name);
+      assert.is(p.stats.workers, 2, g.name);
+      // one thread takes the transactions in order, so every read is final when made: a pool thread taking
+      // part would run ahead on the dependent blocks and be aborted or wait
+      assert.is(p.stats.executions, g.block.transactions.length, `${g.name}: executions`);
+      assert.is(p.stats.aborts + p.stats.dependencyWaits + (p.stats.senderWaits ?? 0), 0, `${g.name}: aborts and waits`);
+      assert.is(resultFingerprint(p), resultFingerprint(s), `${g.name}: parallel path on one thread = sequential`);
+    }
+  } finally { await ex.close(); }
+});
+
 test('raw transfers, 500, each to its own sender (the pevm block)', async () => {
   await equivalence(rawTransfers(500, { self: true }));
 });
@@ -215,8 +233,14 @@ test('an invalid block gives the same BlockError in both modes (the first failin
   // transaction 25 skips a nonce (its sender's first transaction must have nonce 0 here)
   const txs = g.block.transactions.map((t, i) => (i === 25 ? { ...t, tx: { ...t.tx, nonce: t.tx.nonce + 1n } } : t));
   const gap = { ...valid, block: { ...g.block, transactions: txs } };
+  // exactly the 40 limits fit; one gas less and the last transaction does not (the receipts' check of the
+  // limits noted as numbers must agree with the BigInt one at the boundary)
+  const limits = g.block.transactions.reduce((a, t) => a + t.tx.gasLimit, 0n);
+  const withLimit = (gasLimit: bigint) => ({ ...valid, block: { ...g.block, header: { ...g.block.header, gasLimit, gasUsed: undefined } } });
   for (const [label, ex] of [['sequential', seq], ['2 workers', par.get(2)!]] as const) {
     await expectError(ex, tight, 'GAS_ALLOWANCE_EXCEEDED', 10, `${label}, gas limit`);
+    assert.is((await ex.execute(withLimit(limits))).receipts.length, 40, `${label}: the limits fill the block exactly`);
+    await expectError(ex, withLimit(limits - 1n), 'GAS_ALLOWANCE_EXCEEDED', 39, `${label}, one gas short`);
     await expectError(ex, gap, 'NONCE_TOO_HIGH', 25, `${label}, nonce`);
     const r = await ex.execute(valid);
     assert.is(r.receipts.length, 40, `${label}: the next block runs`);

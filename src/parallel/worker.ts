@@ -59,6 +59,8 @@ export interface BlockTask {
   times?: number;
   /** Debug: random spins and yields inside the scheduler (determinism tests). */
   chaos?: boolean;
+  /** Debug: the pool threads take no task (ExecutorOptions.debugPoolIdle: the calling thread runs the block alone). */
+  idle?: boolean;
   /** Debug: trap the engine when this transaction is executed (failure tests). */
   trapTx?: number;
   /** Debug: a pool thread that is to execute this transaction or a later one ends itself (failure tests: a dying worker). */
@@ -153,7 +155,7 @@ export default function run(t: BlockTask | SendersTask | ServeTask): WorkerRepor
 //             CMD_STORAGE: the thread of slot 0 computes C_N storage roots (postStorageRoots; C_EXIT as above),
 //             the others report.
 //   C_N .. C_TIMES     the BlockTask of block SEQ (offsets into the memory; -1 for an absent debug value, 0 for
-//             an absent list).
+//             an absent list; C_CHAOS holds the debug flags chaos (1) and idle (2)).
 //   per thread slot i (the slot the thread claimed through workerCounter), at word 16 * (1 + i):
 //     +0 the last SEQ it finished (written after the report words), +1 fatal, +2 executions, +3 validations,
 //     +4 microseconds in the loop; for CMD_RECEIPTS, +5 1 when +6..+13 hold the root (32 bytes), else 0;
@@ -180,7 +182,7 @@ function controlWords(memory: WebAssembly.Memory, L: ParallelLayout): Int32Array
 export function postBlock(memory: WebAssembly.Memory, L: ParallelLayout, seq: number, t: BlockTask): void {
   const w = controlWords(memory, L);
   w[C_N] = t.n; w[C_TX_TABLE] = t.txTable; w[C_TXIO] = t.txio; w[C_SCHED] = t.sched; w[C_HINTS] = t.hints; w[C_HALT] = t.haltWord;
-  w[C_CHAOS] = t.chaos ? 1 : 0; w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
+  w[C_CHAOS] = (t.chaos ? 1 : 0) | (t.idle ? 2 : 0); w[C_TRAP] = t.trapTx ?? -1; w[C_EXIT] = t.exitTx ?? -1;
   w[C_BAIL_MIN] = t.bail ? t.bail.minExecutions : 0; w[C_BAIL_PPM] = t.bail ? Math.round(t.bail.ratio * 1e6) : 0;
   w[C_WRITTEN] = t.writtenWord; w[C_FIRST] = t.first ?? 0; w[C_TIMES] = t.times ?? 0;
   Atomics.store(w, C_CMD, CMD_BLOCK);
@@ -297,11 +299,11 @@ function serve(t: ServeTask): { blocks: number } {
     const bailMin = w[C_BAIL_MIN];
     const task: BlockTask = {
       memory, layout: t.layout, engineId: t.engineId, n: w[C_N], txTable: w[C_TX_TABLE], txio: w[C_TXIO], sched: w[C_SCHED], hints: w[C_HINTS],
-      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], first: w[C_FIRST], times: w[C_TIMES], chaos: w[C_CHAOS] === 1, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
+      haltWord: w[C_HALT], writtenWord: w[C_WRITTEN], first: w[C_FIRST], times: w[C_TIMES], chaos: (w[C_CHAOS] & 1) !== 0, idle: (w[C_CHAOS] & 2) !== 0, trapTx: w[C_TRAP] >= 0 ? w[C_TRAP] : undefined, exitTx: w[C_EXIT] >= 0 ? w[C_EXIT] : undefined,
       bail: bailMin > 0 ? { minExecutions: bailMin, ratio: w[C_BAIL_PPM] / 1e6 } : undefined,
     };
     attachWorker(fns, index, task);
-    const r = workerLoop(fns, index, task, true);
+    const r = task.idle ? idleReport(index) : workerLoop(fns, index, task, true);
     w[b + 1] = r.fatal; w[b + 2] = r.executions; w[b + 3] = r.validations; w[b + 4] = Math.round(r.ms * 1000);
     Atomics.store(w, b, seen); // after the report words
     blocks++;
@@ -332,8 +334,11 @@ export function runBlock(task: BlockTask): WorkerReport {
   const { fns, index, memory } = instantiate(task);
   const t = task.memory ? task : { ...task, memory };
   attachWorker(fns, index, t);
-  return workerLoop(fns, index, t, true);
+  return t.idle ? idleReport(index) : workerLoop(fns, index, t, true);
 }
+
+/** The report of a pool thread that took no task (BlockTask.idle). */
+function idleReport(index: number): WorkerReport { return { worker: index, fatal: 0, executions: 0, validations: 0, ms: 0 }; }
 
 /**
  * Attaches an engine instance to a block as worker slot `index` (its output area, the block's shared
