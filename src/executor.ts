@@ -1161,7 +1161,7 @@ class BlockReceipts {
   /**
    * Each transaction's gas limit (NaN: not noted; Infinity: 2^53 or more) and type, noted (`note`) while a
    * parallel block writes its input. Its commit comes long after, and reading them back from the transaction
-   * objects then (dependent cache misses) cost ~0.25 us per raw transfer, 7-8% of a parallel block of them on
+   * objects then (dependent cache misses) cost ~0.25 us per raw transfer, 7-9% of a parallel block of them on
    * one thread (bench/README entry 75). A sequential block reads the objects, in cache from writing the input.
    */
   private readonly limits: Float64Array;
