@@ -84,29 +84,39 @@ export const SIZES = {
   gigagas: { raw: 47_620, erc20: 33_628, chain: 2_000, uniswap: UNISWAP_GIGAGAS_SWAPS, self: true },
 } as const;
 
+/** Block sizes: `base` with --raw N --erc20 N --chain N --uniswap N applied. */
+export function sizeOpts(argv: string[], base: { raw: number; erc20: number; chain: number; uniswap: number }): { raw: number; erc20: number; chain: number; uniswap: number } {
+  return {
+    raw: numOpt(argv, '--raw', base.raw), erc20: numOpt(argv, '--erc20', base.erc20),
+    chain: numOpt(argv, '--chain', base.chain), uniswap: numOpt(argv, '--uniswap', base.uniswap),
+  };
+}
+
+/** The four synthetic blocks of the gigagas suite (also run by the overhead suite), by name, generated on demand. */
+export function syntheticBlocks(sizes: ReturnType<typeof sizeOpts>, o: { contention?: number; self?: boolean; chainKind?: ChainKind } = {}): [string, () => GeneratedBlock][] {
+  const { contention = 0, self = false, chainKind = 'erc20' } = o;
+  return [
+    ['raw-transfers', () => rawTransfers(sizes.raw, { conflict: contention, self })],
+    ['erc20-transfers', () => erc20Transfers(sizes.erc20, { conflict: contention, self })],
+    ['dependent-chain', () => dependentChain(sizes.chain, { kind: chainKind })],
+    ['uniswap-swaps', () => uniswapSwaps(sizes.uniswap, { contention })],
+  ];
+}
+
 async function gigagas(o: SuiteOptions): Promise<SuiteReport> {
   const { argv, workers } = o;
   const runs = Math.max(5, o.runs ?? 5);
   const sizeName = opt(argv, '--size') ?? 'small';
   if (sizeName !== 'small' && sizeName !== 'gigagas') throw new Error(`--size: small or gigagas, not ${sizeName}`);
   const base = SIZES[sizeName];
-  const sizes = {
-    raw: numOpt(argv, '--raw', base.raw), erc20: numOpt(argv, '--erc20', base.erc20),
-    chain: numOpt(argv, '--chain', base.chain), uniswap: numOpt(argv, '--uniswap', base.uniswap),
-  };
+  const sizes = sizeOpts(argv, base);
   const contention = shareOpt(argv, '--contention', 0);
   const chainKind = (opt(argv, '--chain-kind') ?? 'erc20') as ChainKind;
   if (!['erc20', 'transfer', 'counter'].includes(chainKind)) throw new Error(`--chain-kind: erc20, transfer or counter, not ${chainKind}`);
   const only = opt(argv, '--only');
   const fullState = argv.includes('--state-root');
   const ethereumjs = ethereumjsPolicy(argv);
-  const self = base.self;
-  const makers: [string, () => GeneratedBlock][] = [
-    ['raw-transfers', () => rawTransfers(sizes.raw, { conflict: contention, self })],
-    ['erc20-transfers', () => erc20Transfers(sizes.erc20, { conflict: contention, self })],
-    ['dependent-chain', () => dependentChain(sizes.chain, { kind: chainKind })],
-    ['uniswap-swaps', () => uniswapSwaps(sizes.uniswap, { contention })],
-  ];
+  const makers = syntheticBlocks(sizes, { contention, self: base.self, chainKind });
   const sources = makers.filter(([name]) => !only || name.includes(only)).map(([name, make]) => ({
     name,
     load: () => {

@@ -12,9 +12,7 @@
 import { createExecutor, type ExecuteInput, type Executor } from '../src/executor.js';
 import { fmt, median, numOpt, opt } from './common.js';
 import { resultDigest } from './fingerprint.js';
-import { rawTransfers, erc20Transfers, dependentChain, type GeneratedBlock } from './gen/blocks.js';
-import { uniswapSwaps } from './gen/uniswap.js';
-import type { SuiteOptions, SuiteReport } from './index.js';
+import { SIZES, sizeOpts, syntheticBlocks, type SuiteOptions, type SuiteReport } from './index.js';
 
 /** One block's figures (medians of stats.ms.execute). */
 export interface OverheadResult {
@@ -45,12 +43,7 @@ export async function runOverhead(o: SuiteOptions): Promise<SuiteReport> {
   const runs = Math.max(5, o.runs ?? 21);
   const warmups = Math.max(1, Math.round(numOpt(argv, '--warmups', 10)));
   const only = opt(argv, '--only');
-  const makers: [string, () => GeneratedBlock][] = [
-    ['raw-transfers', () => rawTransfers(numOpt(argv, '--raw', 10_000))],
-    ['erc20-transfers', () => erc20Transfers(numOpt(argv, '--erc20', 5_000))],
-    ['dependent-chain', () => dependentChain(numOpt(argv, '--chain', 2_000))],
-    ['uniswap-swaps', () => uniswapSwaps(numOpt(argv, '--uniswap', 1_000))],
-  ];
+  const makers = syntheticBlocks(sizeOpts(argv, SIZES.small));
   const chosen = makers.filter(([name]) => !only || name.includes(only));
   if (chosen.length === 0) throw new Error(`--only ${only}: no block name contains it (${makers.map(([n]) => n).join(', ')})`);
   const ex: Executor[] = [
