@@ -131,7 +131,8 @@ async function gigagas(o: SuiteOptions): Promise<SuiteReport> {
     : `@ethereumjs/vm 10.1.3 (runTx per transaction, MerkleStateManager${ethereumjs.caches ? ' with caches' : ' without caches'}; ${ethereumjs.runs === 'auto' ? `as many runs, one cold run for blocks of ${ethereumjs.bigGas / 1e6} Mgas or more` : `${ethereumjs.runs} run(s)`})`;
   const intro = `gigagas (--size ${sizeName}${contention ? `, --contention ${contention}` : ''}): parevm sequential (1 worker) vs parallel (${workers} workers) vs ${ejs}; `
     + `median of ${runs} interleaved runs per mode after ${warmups} warm-up run${warmups > 1 ? 's' : ''} each. Times are transaction execution only (parevm: stats.ms.execute; `
-    + `ethereumjs: the runTx loop), pre-state loading excluded${fullState ? '; the state root is computed in every parevm run (not in these times)' : ''}. `
+    + `ethereumjs: the runTx loop), pre-state loading excluded${fullState ? '; the state root is computed in every parevm run (not in these times)' : ''}; `
+    + `whole block: stats.ms.total (senders, loading the pre-state into the engine, execution, finalisation: receipts, receipts root, diff${fullState ? ', state root' : ''}). `
     + 'Speedup = seq / par; par vs ethereumjs = ethereumjs time / parevm parallel time. Peak RSS: the process high-water mark (MB; worker threads included) after the block\'s parevm warm-ups (before ethereumjs loads it) / at the end of the block; it never goes down, so earlier blocks count.';
   const lines = [resultsMarkdown(results, { intro }), '', ...results.map((r) => `- ${r.block}: ${r.description}`)];
   return { markdown: lines.join('\n'), results, blocks: results, settings: { size: sizeName, runs, sizes, contention, chainKind, fullState, workers, ethereumjs } };

@@ -17,7 +17,7 @@ const geomean = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.
 export function resultsMarkdown(results: BlockBenchResult[], o: ReportOptions): string {
   const fx = !!o.fixtures;
   const lines = [machineLine(), '', o.intro, ''];
-  const head = ['block', ...(fx ? ['fork'] : []), 'txs', 'gas used', 'seq ms', 'par ms', 'speedup', 'ethereumjs ms', 'par vs ethereumjs',
+  const head = ['block', ...(fx ? ['fork'] : []), 'txs', 'gas used', 'seq ms', 'par ms', 'speedup', 'whole block seq / par ms (speedup)', 'ethereumjs ms', 'par vs ethereumjs',
     'tx/s seq / par / ejs', 'Mgas/s seq / par / ejs', 're-executions (min-max)', 'peak RSS MB parevm / all', 'par = seq', 'ethereumjs agrees', ...(fx ? ['header'] : [])];
   lines.push(`| ${head.join(' | ')} |`);
   lines.push(`|${head.map((h) => (h === 'block' || h === 'fork' ? '---' : h.includes('=') || h.includes('agrees') || h === 'header' ? ':---:' : '---:')).join('|')}|`);
@@ -41,7 +41,8 @@ export function resultsMarkdown(results: BlockBenchResult[], o: ReportOptions): 
       : Object.values(r.headerChecks).every(Boolean) ? Object.keys(r.headerChecks).join(', ')
         : `**${Object.entries(r.headerChecks).filter(([, v]) => !v).map(([k]) => k).join(', ')} differ**`;
     const cells = [
-      r.block, ...(fx ? [r.fork] : []), fmt(r.txs), fmt(r.gasUsed), ms(r.sequentialMs), par, empty ? '-' : `${r.speedup.toFixed(2)}x`, ejs, vs,
+      r.block, ...(fx ? [r.fork] : []), fmt(r.txs), fmt(r.gasUsed), ms(r.sequentialMs), par, empty ? '-' : `${r.speedup.toFixed(2)}x`,
+      Number.isFinite(r.totalSpeedup) && !empty ? `${ms(r.sequentialTotalMs)} / ${ms(r.parallelTotalMs)} (${r.totalSpeedup.toFixed(2)}x)` : '-', ejs, vs,
       `${fmt(r.sequentialTxPerSec)} / ${fmt(r.parallelTxPerSec)} / ${r.ethereumjsTxPerSec === null ? '-' : fmt(r.ethereumjsTxPerSec)}`,
       `${fmt(r.sequentialMgasPerSec, 1)} / ${fmt(r.parallelMgasPerSec, 1)} / ${r.ethereumjsMgasPerSec === null ? '-' : fmt(r.ethereumjsMgasPerSec, 1)}`,
       Number.isFinite(r.reexecutions) ? `${fmt(r.reexecutions)} (${r.reexecutionsRange.join('-')})` : '-', `${fmt(r.peakRssParevmMB)} / ${fmt(r.peakRssMB)}`,

@@ -4,7 +4,7 @@
 //
 // A block runs sequentially on the calling thread's engine instance (also the oracle the parallel executor
 // is tested against), or in parallel (Block-STM, `runParallel`) on that thread and the pool threads.
-import { Engine, applyDiff, STATUS_NAMES, CONTROL_BYTES, type ParallelLayout, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type MissingKey } from './engine/engine.js';
+import { Engine, applyDiff, STATUS_NAMES, CONTROL_BYTES, type ParallelLayout, type EngineOptions, type BlockEnv, type ExecTx, type OverlayDiff, type OverlayAccount, type MissingKey } from './engine/engine.js';
 import { type Block } from './block.js';
 import { MAINNET, forkAt, fakeExponential, type ChainConfig } from './chain.js';
 import { Fork, forkName } from './forks.js';
@@ -1301,12 +1301,16 @@ export function sortBySlot<T extends { slot: bigint }>(items: T[]): void {
  * leftover storage) and its earlier slots all went.
  */
 function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, system?: OverlayDiff): AccountChange[] {
-  const touched = system ? [...new Set([...system.accounts.keys(), ...overlay.accounts.keys()])] : [...overlay.accounts.keys()];
   const out: AccountChange[] = [];
-  touched.sort(); // (the default order of strings is their code units', as `<` compares them, without a callback)
-  for (const addr of touched) {
+  // the accounts of both, in address order: both lists are (the order of 0x-hex strings, as `<` compares them)
+  const oa = overlay.addrs, ol = overlay.list;
+  const sa = system?.addrs ?? [], sl = system?.list ?? [];
+  for (let i = 0, j = 0; i < oa.length || j < sa.length;) {
+    let addr: string, a: OverlayAccount | undefined, sys: OverlayAccount | undefined;
+    if (j === sa.length || (i < oa.length && oa[i]! < sa[j]!)) { addr = oa[i]!; a = ol[i++]; }
+    else if (i === oa.length || sa[j]! < oa[i]!) { addr = sa[j]!; sys = sl[j++]; }
+    else { addr = oa[i]!; a = ol[i++]; sys = sl[j++]; }
     const before = pre.get(addr), start = below === pre ? before : below.get(addr);
-    const a = overlay.accounts.get(addr);
     let after: AccountState | undefined;
     let wiped = false;
     if (!a || a.fieldsUnchanged) after = start;
@@ -1314,7 +1318,6 @@ function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, sys
       wiped = a.epoch > 0;
       after = { nonce: a.nonce, balance: a.balance, code: a.code, codeHash: a.codeHash, storage: EMPTY_STORAGE };
     }
-    const sys = system?.accounts.get(addr);
     let storage: AccountChange['storage'] = NO_SLOT_CHANGES;
     // Slots only where the overlay (or the system call) wrote, or, for a wiped account, every earlier slot;
     // most accounts of most blocks (senders, recipients, the coinbase) have none.
