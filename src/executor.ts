@@ -1302,7 +1302,7 @@ export function sortBySlot<T extends { slot: bigint }>(items: T[]): void {
  */
 function blockDiff(pre: WorldState, below: WorldState, overlay: OverlayDiff, system?: OverlayDiff): AccountChange[] {
   const out: AccountChange[] = [];
-  // the accounts of both, in address order: both lists are (the order of 0x-hex strings, as `<` compares them)
+  // the accounts of both in address order, merged: each list is sorted already (0x-hex strings, as `<` compares them)
   const oa = overlay.addrs, ol = overlay.list;
   const sa = system?.addrs ?? [], sl = system?.list ?? [];
   for (let i = 0, j = 0; i < oa.length || j < sa.length;) {
