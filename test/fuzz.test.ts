@@ -9,7 +9,8 @@
 // EIP-7610 collisions missed over a provider (test/state-provider.test.ts); with version 4 (forks from Istanbul,
 // withdrawals, uncles, the beacon root): a withdrawal of 0 gwei left an existing empty account in place, in both
 // modes, where execution-specs delete it (test/eip-4895.test.ts). Version 5 adds Petersburg, Constantinople and
-// Byzantium (each block's code checked for opcodes its fork lacks) and BLOCKHASH with hashes given or not.
+// Byzantium (each block's code checked for opcodes its fork lacks) and BLOCKHASH with hashes given or not; version 6
+// adds Spurious Dragon, Tangerine Whistle, Homestead and Frontier.
 import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -123,7 +124,7 @@ test('the block hashes reach the results: without them, some blocks end otherwis
   assert.ok(withHashes > 20 && changed > withHashes / 10, `${changed} of ${withHashes} blocks changed without their block hashes`);
 });
 
-test('the random blocks cover the forks from Byzantium to Cancun, withdrawals, uncles, the beacon root and block hashes', () => {
+test('the random blocks cover the forks from Frontier to Cancun, withdrawals, uncles, the beacon root and block hashes', () => {
   const forks = new Map<string, number>();
   let withdrawals = 0, zeroWithdrawals = 0, uncles = 0, beacon = 0, beaconWithoutContract = 0, empty = 0, hashes = 0, outside = 0;
   for (let seed = 1; seed <= SEEDS; seed++) {
@@ -142,7 +143,7 @@ test('the random blocks cover the forks from Byzantium to Cancun, withdrawals, u
     assert.is(b.block.header.baseFeePerGas === undefined, b.fork < Fork.London, `seed ${seed}: a base fee only from London`);
     for (const t of b.block.transactions) assert.ok(t.tx.type <= (b.fork >= Fork.Cancun ? 3 : b.fork >= Fork.London ? 2 : b.fork >= Fork.Berlin ? 1 : 0), `seed ${seed}: a type-${t.tx.type} transaction in ${Fork[b.fork]}`);
   }
-  assert.equal([...forks.keys()].sort(), ['Berlin', 'Byzantium', 'Cancun', 'Constantinople', 'Istanbul', 'London', 'Paris', 'Petersburg', 'Shanghai']);
+  assert.equal([...forks.keys()].sort(), ['Berlin', 'Byzantium', 'Cancun', 'Constantinople', 'Frontier', 'Homestead', 'Istanbul', 'London', 'Paris', 'Petersburg', 'Shanghai', 'SpuriousDragon', 'TangerineWhistle']);
   for (const [f, k] of forks) assert.ok(k >= SEEDS / 50, `${k} ${f} blocks`);
   assert.ok(hashes > SEEDS / 3 && outside > 20, `${hashes} blocks with block hashes, ${outside} hashes outside the BLOCKHASH window`);
   assert.ok(withdrawals > 100 && zeroWithdrawals > 20, `${withdrawals} withdrawals, ${zeroWithdrawals} of 0 gwei`);
@@ -153,6 +154,7 @@ test('the random blocks cover the forks from Byzantium to Cancun, withdrawals, u
 
 /** Opcodes a fork does not have yet (the earliest fork that has each), for the generator's own check below. */
 const NEWER_OPS: [number, Fork][] = [
+  [0xf4, Fork.Homestead], [0x3d, Fork.Byzantium], [0x3e, Fork.Byzantium], [0xfa, Fork.Byzantium], [0xfd, Fork.Byzantium],
   [0x1b, Fork.Constantinople], [0x1c, Fork.Constantinople], [0x1d, Fork.Constantinople], [0x3f, Fork.Constantinople],
   [0xf5, Fork.Constantinople], [0x46, Fork.Istanbul], [0x47, Fork.Istanbul], [0x48, Fork.London], [0x5f, Fork.Shanghai],
   [0x49, Fork.Cancun], [0x4a, Fork.Cancun], [0x5c, Fork.Cancun], [0x5d, Fork.Cancun], [0x5e, Fork.Cancun],

@@ -27,8 +27,12 @@
 // - the rules: Cancun in ~45% of the blocks, else Shanghai (SELFDESTRUCT deletes, no transient storage), Paris (no
 //   PUSH0, a cold coinbase), London, Berlin (no EIP-1559 transactions, EIP-3529 not yet: larger refunds),
 //   Istanbul (no access lists, no EIP-2929 cold/warm gas), Petersburg (no SELFBALANCE or CHAINID: `ADDRESS BALANCE`
-//   instead; EIP-1884/2200 gas not yet), Constantinople (EIP-1283 net gas metering, dropped again by Petersburg) or
-//   Byzantium (no CREATE2, EXTCODEHASH or shifts: CREATE, EXTCODESIZE and DIV instead; a 3-ether reward);
+//   instead; EIP-1884/2200 gas not yet), Constantinople (EIP-1283 net gas metering, dropped again by Petersburg),
+//   Byzantium (no CREATE2, EXTCODEHASH or shifts: CREATE, EXTCODESIZE and DIV instead; a 3-ether reward), Spurious
+//   Dragon (no REVERT, STATICCALL or RETURNDATASIZE: INVALID and CALL instead; status-less receipts), Tangerine
+//   Whistle (no EIP-161: touched empty accounts stay; a new account costs gas by existence), Homestead (no
+//   EIP-150 63/64 rule) or Frontier (no DELEGATECALL: CALLCODE instead; a creation that cannot pay for its code
+//   keeps an empty one); transactions without EIP-155 chain ids before Spurious Dragon;
 // - the block's end and start: before the Merge the coinbase's reward and 0-2 uncles' rewards; from Shanghai
 //   0-5 withdrawals (to senders, contracts, children, the coinbase, an empty account; some of 0 gwei, which
 //   delete an empty account they touch); in Cancun a parent beacon block root, stored by the EIP-4788 system
@@ -63,16 +67,17 @@ const GWEI = 10n ** 9n;
  * Shanghai only) found the two bugs that test/fuzz.test.ts names; version 3 gives Paris creations no EIP-3860
  * init-code gas (version 2 added it to every fork's gas limits); version 4 adds London, Berlin and Istanbul,
  * withdrawals, uncles, the beacon root, an empty account and reads of the block environment; version 5 adds
- * Petersburg, Constantinople and Byzantium, and BLOCKHASH.
+ * Petersburg, Constantinople and Byzantium, and BLOCKHASH; version 6 adds Spurious Dragon, Tangerine Whistle,
+ * Homestead and Frontier.
  */
-export const FUZZ_VERSION = 5;
+export const FUZZ_VERSION = 6;
 
 /**
- * Children that contracts CREATE / CREATE2: init codes of at most 32 bytes (pushed as one word); `push0` false
- * for forks before Shanghai.
+ * Children that contracts CREATE / CREATE2: init codes of at most 32 bytes (pushed as one word), with the
+ * opcodes of `fork` (PUSH0 from Shanghai, REVERT from Byzantium: INVALID before).
  */
-function children(push0: boolean): { name: string; init: Uint8Array }[] {
-  const a = (src: string) => asm(src, { push0 });
+function children(fork: Fork): { name: string; init: Uint8Array }[] {
+  const a = (src: string) => asm(src, { push0: fork >= Fork.Shanghai });
   return [
     // runtime `0 SLOAD 1 ADD 0 SSTORE STOP` (10 bytes, without PUSH0); the constructor stores CALLVALUE at slot 1
     { name: 'counter', init: a('CALLVALUE 1 SSTORE 0x60005460010160005500 0 MSTORE 10 22 RETURN') },
@@ -80,7 +85,7 @@ function children(push0: boolean): { name: string; init: Uint8Array }[] {
     { name: 'destructible', init: a('0x33ff 0 MSTORE 2 30 RETURN') },
     // self-destructs in its constructor (Cancun: the account is created and deleted in one transaction)
     { name: 'suicide', init: a('CALLER SELFDESTRUCT') },
-    { name: 'reverting', init: a('0 0 REVERT') },
+    { name: 'reverting', init: a(fork >= Fork.Byzantium ? '0 0 REVERT' : '0 0 INVALID') },
   ];
 }
 
@@ -169,9 +174,11 @@ function action(g: Gen): string {
     case 6: return `${addrExpr(g)} BALANCE ADD`;
     case 7: return `${selfBalance(g)} ADD`;
     case 8: return `${addrExpr(g)} ${chance(rng, 0.5) && g.fork >= Fork.Constantinople ? 'EXTCODEHASH' : 'EXTCODESIZE'} ADD`;
-    case 9: case 10: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${callValue(g)} ${addrExpr(g)} ${gasExpr(g)} CALL ADD RETURNDATASIZE ADD`;
-    case 11: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${addrExpr(g)} ${gasExpr(g)} STATICCALL ADD`;
-    case 12: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${addrExpr(g)} ${gasExpr(g)} ${chance(rng, 0.5) ? 'DELEGATECALL' : `${callValue(g)} SWAP2 SWAP1 CALLCODE`} ADD`;
+    case 9: case 10: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${callValue(g)} ${addrExpr(g)} ${gasExpr(g)} CALL ADD${g.fork >= Fork.Byzantium ? ' RETURNDATASIZE ADD' : ''}`;
+    // (STATICCALL from Byzantium; a CALL without value before)
+    case 11: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${g.fork >= Fork.Byzantium ? '' : '0 '}${addrExpr(g)} ${gasExpr(g)} ${g.fork >= Fork.Byzantium ? 'STATICCALL' : 'CALL'} ADD`;
+    // (DELEGATECALL from Homestead)
+    case 12: return `${maskExpr(g)} 0 MSTORE 0 0 32 0 ${addrExpr(g)} ${gasExpr(g)} ${chance(rng, 0.5) && g.fork >= Fork.Homestead ? 'DELEGATECALL' : `${callValue(g)} SWAP2 SWAP1 CALLCODE`} ADD`;
     case 13: return `DUP1 0 MSTORE ${rng.u32()} 32 0 LOG1`;
     case 14: {
       const c = pickOf(rng, g.children);
@@ -183,7 +190,7 @@ function action(g: Gen): string {
       return `${initWord(c.init)} 0 MSTORE ${c.init.length} 0 ${callValue(g)} CREATE ADD`;
     }
     case 16: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI ${addrExpr(g)} SELFDESTRUCT ${l}:`; }
-    case 17: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI 0 0 ${chance(rng, 0.7) ? 'REVERT' : 'INVALID'} ${l}:`; }
+    case 17: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI 0 0 ${chance(rng, 0.7) && g.fork >= Fork.Byzantium ? 'REVERT' : 'INVALID'} ${l}:`; }
     case 18: { const l = L(); return `DUP1 ${1 << rng.int(8)} AND ISZERO @${l} JUMPI DUP1 0 MSTORE 32 0 RETURN ${l}:`; }
     case 19: return rng.int(2) === 0 ? blockHashRead(g) : rng.int(2) === 0 ? 'GAS ADD' : envReads(g);
     case 20: return g.beacon && rng.int(2) === 0
@@ -239,11 +246,12 @@ export function fuzzBlock(seed: number): FuzzBlock {
   const rng = new Rng(`fuzz/${FUZZ_VERSION}/${seed}`);
   const addrs = new Addresses(rng);
   const f = rng.float();
-  const fork = f < 0.44 ? Fork.Cancun : f < 0.57 ? Fork.Shanghai : f < 0.66 ? Fork.Paris : f < 0.75 ? Fork.London
-    : f < 0.82 ? Fork.Berlin : f < 0.88 ? Fork.Istanbul : f < 0.92 ? Fork.Petersburg : f < 0.96 ? Fork.Constantinople
-    : Fork.Byzantium;
+  const fork = f < 0.38 ? Fork.Cancun : f < 0.5 ? Fork.Shanghai : f < 0.58 ? Fork.Paris : f < 0.65 ? Fork.London
+    : f < 0.71 ? Fork.Berlin : f < 0.76 ? Fork.Istanbul : f < 0.8 ? Fork.Petersburg : f < 0.84 ? Fork.Constantinople
+      : f < 0.88 ? Fork.Byzantium : f < 0.91 ? Fork.SpuriousDragon : f < 0.94 ? Fork.TangerineWhistle : f < 0.97 ? Fork.Homestead
+        : Fork.Frontier;
   const push0 = fork >= Fork.Shanghai;
-  const kids = children(push0);
+  const kids = children(fork);
   const baseFee = fork < Fork.London || chance(rng, 0.5) ? 0n : 7n * GWEI;
   const number = 1000n + BigInt(rng.int(100_000));
   const timestamp = 1_700_000_000n + BigInt(rng.int(10_000_000));
@@ -343,8 +351,9 @@ export function fuzzBlock(seed: number): FuzzBlock {
     if (type >= 2 && tip > maxFee) tip = maxFee; // (a tip above the fee cap is statically invalid)
     const gasPrice = type >= 2 ? undefined : baseFee + tip;
     const tx: Tx = {
-      type, chainId: 1n, nonce, gasPrice, maxFeePerGas: gasPrice ?? maxFee, maxPriorityFeePerGas: gasPrice ?? tip,
-      gasLimit: 0n, to, value, data, accessList, v: type === 0 ? 37n : 0n, r: 1n, s: 1n, yParity: 0,
+      type, chainId: type === 0 && fork < Fork.SpuriousDragon ? undefined : 1n, nonce, gasPrice, maxFeePerGas: gasPrice ?? maxFee, maxPriorityFeePerGas: gasPrice ?? tip,
+      // (legacy: EIP-155, chain 1 in v, from Spurious Dragon; no chain id before)
+      gasLimit: 0n, to, value, data, accessList, v: type !== 0 ? 0n : fork >= Fork.SpuriousDragon ? 37n : 27n, r: 1n, s: 1n, yParity: 0,
     };
     tx.gasLimit = gas + intrinsicGas(tx, fork); // (the drawn gas is what execution gets beyond the intrinsic)
     if (type === 3) {
