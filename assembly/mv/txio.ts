@@ -45,9 +45,16 @@ export const SE_FLAGS: usize = 24; // u32 write: VF_DELTA; read: RF_BASE
  */
 export const RF_BASE: u32 = 4;
 export const SE_EPOCH: usize = 28; // u32 SLOT: the account's storage epoch the read or write is relative to
-export const SE_SLOT: usize = 32; // u256
-export const SE_VALUE: usize = 64; // 32 bytes
+export const SE_VALUE: usize = 32; // 32 bytes
+export const SE_SLOT: usize = 64; // u256, SLOT entries only
+/** The largest entry (a SLOT's). */
 export const SE_SIZE: usize = 96;
+/**
+ * Bytes of an entry of `kind`: an account's INFO or BAL entry has no slot (64 bytes against 96: a raw transfer's
+ * six entries write 192 bytes less of the output area, which every incarnation fills with fresh lines).
+ */
+// @ts-ignore: decorator
+@inline function seSize(kind: u32): usize { return kind == K_SLOT ? SE_SIZE : SE_SLOT; }
 
 /** True while this instance runs an incarnation of a parallel block. */
 export let parallelMode: bool = false;
@@ -106,13 +113,13 @@ export function beginIncarnation(j: u32, inc: u32): void {
 export function endParallel(): void { parallelMode = false; }
 
 function record(kind: u32, addr: usize, slot: usize, epoch: u32, value: usize): void {
-  const e = outAlloc(SE_SIZE);
+  const e = outAlloc(seSize(kind));
   if (e == 0) return;
   store<u32>(e + SE_KIND, kind);
   memory.copy(e + SE_ADDR, addr, 20);
   store<u32>(e + SE_FLAGS, fromBase ? RF_BASE : 0);
   store<u32>(e + SE_EPOCH, epoch);
-  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32); else memory.fill(e + SE_SLOT, 0, 32);
+  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32);
   memory.copy(e + SE_VALUE, value, 32);
   nReads++;
 }
@@ -233,13 +240,13 @@ export function readSlot(addr: usize, slot: usize, epoch: u32, dst: usize): void
 export function writesBegin(): void { writesStart = outTop; nWrites = 0; }
 
 export function emitWrite(kind: u32, addr: usize, slot: usize, flags: u32, epoch: u32, value: usize): void {
-  const e = outAlloc(SE_SIZE);
+  const e = outAlloc(seSize(kind));
   if (e == 0) return;
   store<u32>(e + SE_KIND, kind);
   memory.copy(e + SE_ADDR, addr, 20);
   store<u32>(e + SE_FLAGS, flags);
   store<u32>(e + SE_EPOCH, epoch);
-  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32); else memory.fill(e + SE_SLOT, 0, 32);
+  if (kind == K_SLOT) memory.copy(e + SE_SLOT, slot, 32);
   memory.copy(e + SE_VALUE, value, 32);
   nWrites++;
 }
@@ -268,16 +275,18 @@ export function publish(): bool {
   if (writesStart == 0) writesStart = outTop; // an invalid transaction writes nothing
   const j = curTx;
   lastWroteNew = false;
-  for (let i: u32 = 0; i < nWrites; i++) {
-    const e = writesStart + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = writesStart; i < nWrites; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     if (!mvWrite(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, curInc, load<u32>(e + SE_FLAGS), load<u32>(e + SE_EPOCH), e + SE_VALUE)) return false;
     if (wroteNew) lastWroteNew = true;
   }
   const t = txio + <usize>j * TX_IO_SIZE;
   const old = <usize>load<u32>(t + T_WRITES);
   const nOld = load<u32>(t + T_NWRITES);
-  for (let i: u32 = 0; i < nOld; i++) {
-    const e = old + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = old; i < nOld; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     mvEstimateOrRemove(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, true, curInc);
   }
   memory.copy(t + T_FEE, lazyFee, 32);
@@ -295,8 +304,9 @@ export function validate(j: u32): bool {
   const t = txio + <usize>j * TX_IO_SIZE;
   const reads = <usize>load<u32>(t + T_READS);
   const n = load<u32>(t + T_NREADS);
-  for (let i: u32 = 0; i < n; i++) {
-    const e = reads + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = reads; i < n; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     const kind = load<u32>(e + SE_KIND);
     // read from the base state, and still no version below j: the same value (RF_BASE)
     if ((load<u32>(e + SE_FLAGS) & RF_BASE) != 0 && mvResolve(kind, e + SE_ADDR, e + SE_SLOT, j, tmp) == RESOLVE_BASE) continue;
@@ -317,8 +327,9 @@ export function markEstimates(j: u32): void {
   atomic.store<u32>(t + T_FEE_STATE, 2);
   const w = <usize>load<u32>(t + T_WRITES);
   const n = load<u32>(t + T_NWRITES);
-  for (let i: u32 = 0; i < n; i++) {
-    const e = w + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = w; i < n; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     mvEstimateOrRemove(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, false, 0);
   }
 }
@@ -354,8 +365,9 @@ function ovAccount(addr: usize, w: usize = 0, n: u32 = 0): usize {
 /** Whether the `n` writes at `w` hold both INFO and a full (not delta) BAL of `addr`. */
 function writesCover(w: usize, n: u32, addr: usize): bool {
   let info = false, bal = false;
-  for (let i: u32 = 0; i < n; i++) {
-    const e = w + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = w; i < n; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     const kind = load<u32>(e + SE_KIND);
     if (kind == K_SLOT || !addrEq(e + SE_ADDR, addr)) continue;
     if (kind == K_INFO) info = true;
@@ -374,8 +386,9 @@ export function applyWrites(j: u32): bool {
   const t = txio + <usize>j * TX_IO_SIZE;
   const w = <usize>load<u32>(t + T_WRITES);
   const n = load<u32>(t + T_NWRITES);
-  for (let i: u32 = 0; i < n; i++) {
-    const e = w + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = w; i < n; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     const kind = load<u32>(e + SE_KIND);
     const addr = e + SE_ADDR;
     const v = e + SE_VALUE;
@@ -430,8 +443,9 @@ export function readDependencies(j: u32, out: usize, max: u32): u32 {
   const reads = <usize>load<u32>(t + T_READS);
   const n = load<u32>(t + T_NREADS);
   let k: u32 = 0;
-  for (let i: u32 = 0; i < n && k < max; i++) {
-    const e = reads + <usize>i * SE_SIZE;
+  for (let i: u32 = 0, q = reads; i < n && k < max; i++) {
+    const e = q;
+    q += seSize(load<u32>(e + SE_KIND));
     k += mvWriters(load<u32>(e + SE_KIND), e + SE_ADDR, e + SE_SLOT, j, out + (<usize>k << 2), max - k);
   }
   return k;
