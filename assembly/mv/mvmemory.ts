@@ -34,16 +34,19 @@ export const MV_DESC_SIZE: usize = 32;
 // location's slot rarely follows its pointer. A slot of another generation is empty.
 export const MV_INDEX_SLOT: usize = 8;
 
-// ---- location entry (MV_ENTRY_SIZE bytes, in the heap) ----
+// ---- location entry (in the heap: MV_ENTRY_SIZE bytes for a SLOT, ACCT_ENTRY_SIZE for an INFO or BAL) ----
+// The fields a lookup and a read need (key, version array, count, the first version's writer) come first; a
+// SLOT's slot last, so that an account's entries, most of a transfer's, stop before it (96 bytes, not 128).
 export const L_LOCK: usize = 0; // u32 spin lock over the version array
 export const L_KIND: usize = 4; // u32 K_*
 export const L_ADDR: usize = 8; // 20 bytes
 export const L_VERS: usize = 28; // u32 version array (first the inline one at L_INLINE)
-export const L_SLOT: usize = 32; // u256 LE (SLOT only)
-export const L_COUNT: usize = 64; // u32 versions
-export const L_CAP: usize = 68; // u32 capacity of the array
-export const L_INLINE: usize = 80; // room for one version: most locations get one writer per block
+export const L_COUNT: usize = 32; // u32 versions
+export const L_CAP: usize = 36; // u32 capacity of the array
+export const L_INLINE: usize = 40; // room for one version (V_SIZE): most locations get one writer per block
+export const L_SLOT: usize = 88; // u256 LE (SLOT only)
 export const MV_ENTRY_SIZE: usize = 128;
+const ACCT_ENTRY_SIZE: usize = 96;
 
 export const K_INFO: u32 = 1;
 export const K_BAL: u32 = 2;
@@ -118,8 +121,9 @@ export function clearMvFull(): void { mvFull = false; }
 const MAX_PROBE: u32 = 256;
 
 // An entry this worker filled in but lost the race to publish (another worker published the same location
-// first): reused by its next insert. Reset with the heap at each block.
+// first), and its size: reused by its next insert that fits. Reset with the heap at each block.
 let spare: usize = 0;
+let spareSize: usize = 0;
 
 /** The index word where a lookup of `addr`'s account locations starts (see acctTouch: an early cache miss). */
 export function mvTouch(addr: usize): u64 {
@@ -139,12 +143,12 @@ export function mvFind(kind: u32, addr: usize, slot: usize, insert: bool): usize
     let s = atomic.load<u64>(sp);
     if ((s & 0xFFFF000000000000) != genHi) { // empty in this block
       if (!insert) return 0;
+      const size = kind == K_SLOT ? MV_ENTRY_SIZE : ACCT_ENTRY_SIZE;
       let e = spare;
-      if (e == 0) {
-        e = heapAlloc(MV_ENTRY_SIZE);
+      if (e == 0 || spareSize < size) {
+        e = heapAlloc(size);
         if (e == 0) return 0;
-      }
-      spare = 0;
+      } else spare = 0;
       store<u32>(e + L_LOCK, 0);
       store<u32>(e + L_KIND, kind);
       memory.copy(e + L_ADDR, addr, 20);
@@ -155,6 +159,7 @@ export function mvFind(kind: u32, addr: usize, slot: usize, insert: bool): usize
       const s2 = atomic.cmpxchg<u64>(sp, s, want | <u64>e); // publishes the entry
       if (s2 == s) return e;
       spare = e; // another worker published a location here first
+      spareSize = size;
       s = s2;
     }
     if ((s & 0xFFFFFFFF00000000) == want) {
