@@ -353,6 +353,14 @@ function envFor(block: Block, fork: Fork, chain: ChainConfig, hashes?: Map<bigin
 
 /** Pool threads serving one engine's blocks: their task's promise, and whether it ended. */
 interface Serving { engineId: number; memory: WebAssembly.Memory; layout: ParallelLayout; promise: Promise<unknown>; settled: boolean }
+/** The serving threads' reports of block `seq`, polled up to `polls` times (fewer once they stopped serving); else null. */
+function reportsNow(sv: Serving, seq: number, threads: number, polls: number): WorkerReport[] | null {
+  for (let i = 0; i < polls; i++) {
+    const r = servedReports(sv.memory, sv.layout, seq, threads);
+    if (r || sv.settled) return r;
+  }
+  return null;
+}
 /** The control region has a line for each of this many serving threads (CONTROL_BYTES). */
 const MAX_SERVING_THREADS = CONTROL_BYTES / 64 - 1;
 
@@ -867,20 +875,19 @@ export class Executor {
 
   /**
    * The serving threads' reports of block `seq`; rejects when a thread stopped serving (it died or failed).
-   * `spin`: polls before it yields to the event loop between polls. The callers post a request and go on with
-   * other work before they await the answer, so the default is none: 200 polls at the post, when the answer
-   * cannot be there yet, cost the calling thread ~40-50 us (a view over the shared buffer each), three times
-   * per parallel block (the block, the receipts root, the storage roots).
+   * One poll per event-loop turn: the callers post a request and go on with other work before they await the
+   * answer (200 polls at the post, when it cannot be there yet, cost the calling thread ~40-50 us: a view over
+   * the shared buffer each).
    */
-  private async served(sv: Serving, seq: number, threads: number, spin = 0): Promise<WorkerReport[]> {
-    for (let polls = 0; ; polls++) {
-      const r = servedReports(sv.memory, sv.layout, seq, threads);
+  private async served(sv: Serving, seq: number, threads: number): Promise<WorkerReport[]> {
+    for (;;) {
+      const r = reportsNow(sv, seq, threads, 1);
       if (r) return r;
       if (sv.settled) {
         await sv.promise; // rejects with the thread's error
         throw new Error('a pool thread stopped serving blocks');
       }
-      if (polls >= spin) await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -1017,9 +1024,7 @@ export class Executor {
       // of 5-8 ms after about one raw-transfer block in three) here, while everything waits for it; without
       // it they run in the wait for the pool thread's receipts root, when this thread has nothing else to do.
       // A sequential block has no turn inside its execution either.
-      let now: WorkerReport[] | null = null;
-      for (let i = 0; serving && running === undefined && now === null && !serving.settled && i < REPORT_POLLS; i++) now = servedReports(serving.memory, L, seq, pool.size);
-      reports = now ?? await finished();
+      reports = (serving ? reportsNow(serving, seq, pool.size, REPORT_POLLS) : null) ?? await finished();
     } catch (e) {
       halt();
       this.serving = undefined;

@@ -706,9 +706,9 @@ export class Engine {
     const storageOnly = new Map<string, OverlayAccount>(); // slots written without any account field change
     let lastAddr = -1;
     let a: OverlayAccount | undefined;
-    scanTable(dv, this.desc + abi.WD_OV_STOR, abi, (r) => {
+    for (const r of tableRecords(dv, this.desc + abi.WD_OV_STOR, abi)) {
       const at = r + abi.S_ADDR;
-      if (a === undefined || !sameAddress(u8, at, lastAddr)) {
+      if (a === undefined || compareAddress(u8, at, lastAddr) !== 0) {
         const k = findAddress(u8, order, abi.A_ADDR, at);
         if (k >= 0) a = list[k]!;
         else {
@@ -719,10 +719,10 @@ export class Engine {
         }
       }
       lastAddr = at;
-      if (dv.getUint32(r + abi.S_EPOCH, true) !== a.epoch) return; // written before the storage was wiped
+      if (dv.getUint32(r + abi.S_EPOCH, true) !== a.epoch) continue; // written before the storage was wiped
       if (a.storage === NO_SLOTS) a.storage = new Map();
       a.storage.set(readWord(dv, r + abi.S_SLOT), readWord(dv, r + abi.S_VALUE));
-    });
+    }
     if (storageOnly.size === 0) return new OverlayDiff(addrs, list);
     // merged into the order (usually a few contracts: tokens, pools)
     const extra = [...storageOnly.keys()].sort();
@@ -826,26 +826,11 @@ function findAddress(u8: Uint8Array, order: Uint32Array, off: number, at: number
   return -1;
 }
 
-function scanTable(dv: DataView, td: number, abi: Abi, fn: (rec: number) => void): void {
-  // (only the overlay tables are scanned, and they are indexed: dense records, the first TD_COUNT in use)
-  if (dv.getUint32(td + abi.TD_GROW, true) !== abi.TD_INDEXED) throw new ParevmError('ENGINE_CONFIG', 'scanTable: not an indexed table');
-  const base = dv.getUint32(td + abi.TD_BASE, true);
-  const size = dv.getUint32(td + 16, true);
-  const count = dv.getUint32(td + abi.TD_COUNT, true);
-  for (let i = 0; i < count; i++) fn(base + i * size);
-}
-
 const HEX2 = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 /** The char codes of each byte's two hex digits. */
 const HEX_CODES = Uint16Array.from({ length: 512 }, (_, i) => '0123456789abcdef'.charCodeAt(i & 1 ? (i >> 1) & 15 : i >> 5));
 const ADDR_CODES: number[] = new Array(42).fill(0x30);
 ADDR_CODES[1] = 0x78; // '0x'
-/** Whether the 20-byte addresses at a and b in u8 are equal. */
-function sameAddress(u8: Uint8Array, a: number, b: number): boolean {
-  for (let i = 0; i < 20; i++) if (u8[a + i] !== u8[b + i]) return false;
-  return true;
-}
-
 /** 0x-hex of `len` bytes at `p` (or of all of `b`). */
 function hex(b: Uint8Array, p = 0, len = b.length - p): string {
   if (len === 20) {
